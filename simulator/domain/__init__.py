@@ -1,0 +1,1 @@
+"""Pure domain core: scenario model, loading, validation, runtime, matching, scoring."""

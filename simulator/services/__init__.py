@@ -1,0 +1,1 @@
+"""Use cases called by the web app and the CLI."""
