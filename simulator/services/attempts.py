@@ -1,0 +1,402 @@
+"""Play a scenario: start an attempt, submit turns, resume, record integrity signals.
+
+An attempt's whole session state lives in its row (``Attempt.state``), so one turn is
+one SELECT of the attempt, one bulk INSERT of the engine's events and one UPDATE of
+the attempt, all in a single transaction. The transcript (``AttemptEvent``) is
+append-only; the UniqueConstraint on ``(attempt_id, index)`` makes two racing turns on
+the same attempt collide so only the first applies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from simulator.domain import engine, scoring
+from simulator.domain.session import Action, Event, SessionState
+from simulator.services import library
+from simulator.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from simulator.store.db import db
+from simulator.store.models import (
+    Assessment,
+    Attempt,
+    AttemptEvent,
+    AutoScore,
+    IntegritySignal,
+    Invitation,
+    User,
+)
+
+MODES = ("assessment", "practice")
+ACTION_TYPES = ("answer", "hint", "leave")
+SIGNAL_KINDS = ("paste", "blur", "focus", "long_pause", "devtools")
+#: event fields a player (candidate or trainee) may see; never data/tags/rule ids
+PUBLIC_EVENT_KEYS = ("type", "actor", "text", "step")
+#: the largest answer accepted (characters of text, items of a list/mapping)
+MAX_TEXT = 20_000
+MAX_ITEMS = 100
+MAX_SIGNAL_DETAIL = 2_000
+STALE_MESSAGE = "This turn was already answered. The page has been refreshed."
+CLOSED_MESSAGE = "This scenario has already ended."
+
+
+class StaleTurn(Conflict):
+    """The turn was already answered (another tab, a double click, a race)."""
+
+
+class TurnRefused(InvalidInput):
+    """The engine refused the action (wrong shape, session over); nothing changed."""
+
+    status_code = 422
+
+    def __init__(self, message: str) -> None:
+        """Keep the engine's readable reason."""
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Play:
+    """What a player sees after a turn or on resume."""
+
+    attempt: Attempt
+    events: tuple[dict[str, Any], ...]
+    view: dict[str, Any]
+    ended: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the turn endpoint's JSON body."""
+        return {"events": list(self.events), "view": self.view, "ended": self.ended}
+
+
+def clock(now: datetime) -> float:
+    """Return the engine clock (epoch seconds) for an aware datetime."""
+    return now.timestamp()
+
+
+def time_limit_seconds(
+    scenario_maximum_minutes: int,
+    assessment: Assessment | None,
+    invitation: Invitation | None,
+) -> int:
+    """Return the seconds allowed: assessment limit or scenario maximum, plus extra time."""
+    minutes = scenario_maximum_minutes
+    if assessment is not None and assessment.time_limit_minutes:
+        minutes = int(assessment.time_limit_minutes)
+    if invitation is not None and invitation.extra_minutes:
+        minutes += int(invitation.extra_minutes)
+    return max(60, minutes * 60)
+
+
+def start_attempt(
+    user: User,
+    scenario_id: str,
+    mode: str,
+    invitation: Invitation | None = None,
+    *,
+    now: datetime,
+) -> Attempt:
+    """Start ``scenario_id`` for ``user``; pin the scenario and rubric content hashes."""
+    if mode not in MODES:
+        raise InvalidInput(f"Unknown mode {mode!r}.")
+    assessment, position = _assessment_slot(invitation, scenario_id)
+    scenario = library.catalog().scenarios.get(scenario_id)
+    rubric = library.catalog().rubrics.get(scenario_id)
+    if scenario is None or rubric is None:
+        raise NotFound(f"No scenario {scenario_id!r} in the library.")
+    scenario_hash = library.snapshot_scenario(scenario)
+    rubric_hash = library.snapshot_rubric(rubric)
+    limit = time_limit_seconds(scenario.maximum_minutes, assessment, invitation)
+    result = engine.start(scenario, clock(now))
+    state = dataclasses.replace(result.state, time_limit=float(limit))
+    attempt = Attempt(
+        user_id=user.id,
+        invitation_id=invitation.id if invitation is not None else None,
+        assessment_id=assessment.id if assessment is not None else None,
+        mode=mode,
+        position=position,
+        scenario_id=scenario_id,
+        scenario_hash=scenario_hash,
+        rubric_hash=rubric_hash,
+        state=state.to_dict(),
+        status="in_progress",
+        started_at=now,
+        time_limit_seconds=limit,
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    _insert_events(attempt.id, result.events, now)
+    db.session.commit()
+    return attempt
+
+
+def _assessment_slot(
+    invitation: Invitation | None, scenario_id: str
+) -> tuple[Assessment | None, int]:
+    """Return the invitation's assessment and the scenario's position in it."""
+    if invitation is None:
+        return None, 0
+    assessment = db.session.get(Assessment, invitation.assessment_id)
+    if assessment is None or scenario_id not in list(assessment.scenario_ids or []):
+        raise InvalidInput("That scenario is not part of this assessment.")
+    return assessment, list(assessment.scenario_ids).index(scenario_id)
+
+
+def _insert_events(attempt_id: int, events: Sequence[Event], now: datetime) -> None:
+    """Bulk-insert the engine's events for one attempt (no ORM objects)."""
+    if not events:
+        return
+    rows = [
+        {
+            "attempt_id": attempt_id,
+            "index": event.index,
+            "at": float(event.at),
+            "type": event.type,
+            "actor": event.actor,
+            "step": event.step,
+            "text": event.text,
+            "data": dict(event.data),
+            "created_at": now,
+        }
+        for event in events
+    ]
+    db.session.execute(insert(AttemptEvent), rows)
+
+
+def get_attempt(user: User, attempt_id: int) -> Attempt:
+    """Return the user's attempt, or raise NotFound (also for other users' attempts)."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user.id:
+        raise NotFound("No such attempt.")
+    return attempt
+
+
+def parse_action(raw_type: Any, value: Any) -> Action:
+    """Validate a raw action from a request; raise InvalidInput when malformed."""
+    if raw_type not in ACTION_TYPES:
+        raise InvalidInput("Unknown action: use answer, hint or leave.")
+    return Action(type=raw_type, value=_clean_value(value))
+
+
+def _clean_value(value: Any) -> str | list[str] | dict[str, str]:
+    """Return value as str, list[str] or dict[str, str]; refuse other shapes and sizes."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise InvalidInput(f"That answer is too long (over {MAX_TEXT:,} characters).")
+        return value
+    if isinstance(value, list):
+        if len(value) > MAX_ITEMS or not all(isinstance(v, str) for v in value):
+            raise InvalidInput("That answer must be a short list of option ids.")
+        return [_short(v) for v in value]
+    if isinstance(value, dict):
+        if len(value) > MAX_ITEMS or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise InvalidInput("That answer must map field ids to option ids.")
+        return {_short(k): _short(v) for k, v in value.items()}
+    raise InvalidInput("That answer has an unsupported shape.")
+
+
+def _short(text: str) -> str:
+    """Return an id-sized string or raise InvalidInput."""
+    if len(text) > 200:
+        raise InvalidInput("An option id in that answer is too long.")
+    return text
+
+
+def submit_action(
+    attempt: Attempt,
+    action: Action,
+    now: datetime,
+    expected_index: int | None = None,
+) -> Play:
+    """Apply one action; append its events and the new state in ONE transaction."""
+    state = SessionState.from_dict(attempt.state)
+    if expected_index is not None and expected_index != state.event_count:
+        raise StaleTurn(STALE_MESSAGE)
+    if attempt.status != "in_progress" or state.ended:
+        raise TurnRefused(CLOSED_MESSAGE)
+    if action.type == "hint" and attempt.mode != "practice":
+        raise TurnRefused("Hints are not available in an assessment.")
+    scenario = library.scenario_for_hash(attempt.scenario_hash)
+    result = engine.submit(scenario, state, action, clock(now))
+    if result.error:
+        raise TurnRefused(result.error)
+    return _apply(attempt, state, result.state, result.events, now)
+
+
+def _apply(
+    attempt: Attempt,
+    before: SessionState,
+    after: SessionState,
+    events: Sequence[Event],
+    now: datetime,
+) -> Play:
+    """Store events + state (+ score when the session ended) and commit once."""
+    try:
+        _insert_events(attempt.id, events, now)
+        attempt.state = after.to_dict()
+        if after.ended:
+            _finish(attempt, after, now)
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise StaleTurn(STALE_MESSAGE) from exc
+    scenario = library.scenario_for_hash(attempt.scenario_hash)
+    view = public_view(attempt, scenario, after, now)
+    shown = public_events(events, attempt.mode)
+    return Play(attempt=attempt, events=shown, view=view, ended=after.ended)
+
+
+def _finish(attempt: Attempt, state: SessionState, now: datetime) -> None:
+    """Score the stored transcript against the pinned rubric and close the attempt."""
+    db.session.flush()
+    report = score_attempt(attempt)
+    attempt.status = _status_for(state.result)
+    attempt.finished_at = now
+    db.session.add(
+        AutoScore(
+            attempt_id=attempt.id,
+            total=float(report.total),
+            passed=bool(report.passed),
+            competencies=dict(report.competencies),
+            flags=[flag.id for flag in report.flags],
+            report=report.to_dict(),
+            created_at=now,
+        )
+    )
+
+
+def _status_for(result: str) -> str:
+    """Map the engine's end result onto an attempt status."""
+    if result == "timed_out":
+        return "timed_out"
+    if result == "left":
+        return "abandoned"
+    return "finished"
+
+
+def stored_events(attempt_id: int) -> list[Event]:
+    """Return the attempt's transcript in index order."""
+    rows = db.session.execute(
+        select(AttemptEvent)
+        .where(AttemptEvent.attempt_id == attempt_id)
+        .order_by(AttemptEvent.index)
+    ).scalars()
+    return [
+        Event(
+            index=row.index,
+            at=row.at,
+            type=row.type,
+            actor=row.actor,
+            step=row.step,
+            text=row.text or "",
+            data=dict(row.data or {}),
+        )
+        for row in rows
+    ]
+
+
+def score_attempt(attempt: Attempt) -> Any:
+    """Return the ScoreReport of the stored transcript against the pinned rubric."""
+    scenario = library.scenario_for_hash(attempt.scenario_hash)
+    rubric = library.rubric_for_hash(attempt.rubric_hash)
+    return scoring.score(stored_events(attempt.id), scenario, rubric)
+
+
+def expire_if_due(attempt: Attempt, now: datetime) -> bool:
+    """Close an in-progress attempt whose time is up; return True if it was closed."""
+    if attempt.status != "in_progress":
+        return False
+    state = SessionState.from_dict(attempt.state)
+    if state.ended or clock(now) < state.started_at + state.time_limit:
+        return False
+    scenario = library.scenario_for_hash(attempt.scenario_hash)
+    result = engine.submit(scenario, state, Action(type="answer", value=""), clock(now))
+    if result.error or not result.state.ended:
+        return False
+    try:
+        _apply(attempt, state, result.state, result.events, now)
+    except StaleTurn:
+        db.session.refresh(attempt)
+    return True
+
+
+def resume(attempt: Attempt, now: datetime) -> Play:
+    """Rebuild what the player sees from the stored state and transcript."""
+    expire_if_due(attempt, now)
+    state = SessionState.from_dict(attempt.state)
+    scenario = library.scenario_for_hash(attempt.scenario_hash)
+    view = public_view(attempt, scenario, state, now)
+    shown = public_events(stored_events(attempt.id), attempt.mode)
+    return Play(attempt=attempt, events=shown, view=view, ended=state.ended)
+
+
+def public_view(
+    attempt: Attempt, scenario: Any, state: SessionState, now: datetime
+) -> dict[str, Any]:
+    """Return the engine's public view, without hints in an assessment."""
+    view = dict(engine.public_view(scenario, state, clock(now)))
+    view["event_count"] = state.event_count
+    view["mode"] = attempt.mode
+    if attempt.mode != "practice":
+        view["hints"] = []
+    return view
+
+
+def public_events(events: Iterable[Event], mode: str) -> tuple[dict[str, Any], ...]:
+    """Return only type/actor/text/step of each event (no feedback in assessments)."""
+    hidden = {"feedback", "hint"} if mode != "practice" else set()
+    return tuple(
+        {key: getattr(event, key) for key in PUBLIC_EVENT_KEYS}
+        for event in events
+        if event.type not in hidden
+    )
+
+
+def record_signal(
+    attempt: Attempt, kind: str, detail: Mapping[str, Any] | None, now: datetime
+) -> IntegritySignal:
+    """Record one integrity signal (a fact to disclose and review, never a verdict)."""
+    if kind not in SIGNAL_KINDS:
+        raise InvalidInput(f"Unknown signal kind {kind!r}.")
+    if attempt.status != "in_progress":
+        raise Forbidden("This attempt has ended.")
+    clean = _clean_detail(detail)
+    state = SessionState.from_dict(attempt.state)
+    signal = IntegritySignal(
+        attempt_id=attempt.id,
+        kind=kind,
+        at=round(clock(now) - state.started_at, 3),
+        detail=clean,
+        created_at=now,
+    )
+    db.session.add(signal)
+    db.session.commit()
+    return signal
+
+
+def _clean_detail(detail: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Keep only short scalar values of a signal's detail."""
+    if detail is None:
+        return {}
+    if not isinstance(detail, Mapping) or len(detail) > 20:
+        raise InvalidInput("Signal detail must be a small mapping.")
+    clean: dict[str, Any] = {}
+    for key, value in detail.items():
+        if not isinstance(key, str) or len(key) > 50:
+            raise InvalidInput("Signal detail keys must be short strings.")
+        if isinstance(value, bool | int | float) or value is None:
+            clean[key] = value
+        elif isinstance(value, str):
+            clean[key] = value[:MAX_SIGNAL_DETAIL]
+        else:
+            raise InvalidInput("Signal detail values must be numbers or short text.")
+    return clean

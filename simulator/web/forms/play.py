@@ -1,0 +1,89 @@
+"""Forms of the play pages: turns (plain POST fallback), consent, practice filters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField, HiddenField, SelectField, SubmitField
+from wtforms.validators import DataRequired, Optional
+
+from simulator.services.errors import InvalidInput
+
+ACTION_TYPES = ("answer", "hint", "leave")
+MAX_TEXT = 20_000
+
+
+class TurnForm(FlaskForm):
+    """The CSRF token and the transcript position every turn form carries."""
+
+    expected_index = HiddenField()
+
+
+class ConsentForm(FlaskForm):
+    """Instructions page: the candidate confirms they read what is recorded."""
+
+    agree = BooleanField(
+        "I have read what is recorded and how it is used, and I want to start.",
+        validators=[DataRequired("Please tick the box to confirm before you start.")],
+    )
+    submit = SubmitField("Start the assessment")
+
+
+class PracticeFilterForm(FlaskForm):
+    """Catalogue filters (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    competency = SelectField("Competency", validators=[Optional()], choices=[])
+    level = SelectField(
+        "Level",
+        validators=[Optional()],
+        choices=[("", "Any level"), ("entry", "Entry"), ("mid", "Mid"), ("senior", "Senior")],
+    )
+
+
+def parse_expected_index(raw: Any) -> int | None:
+    """Return the expected event index from a request value, or None when absent."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        raise InvalidInput("expected_index must be a whole number.")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, str) and raw.strip().isdigit() and len(raw) < 10:
+        return int(raw.strip())
+    raise InvalidInput("expected_index must be a whole number.")
+
+
+def form_value(form: MultiDict[str, str], view: Mapping[str, Any]) -> Any:
+    """Build an answer value from a plain form POST for the current step kind."""
+    kind = view.get("kind")
+    if kind == "triage":
+        return triage_order(form, [o["id"] for o in view.get("options", [])])
+    if kind == "classify":
+        return {f["id"]: form.get(f"field-{f['id']}", "") for f in view.get("fields", [])}
+    if kind == "choice" and view.get("multiple"):
+        return form.getlist("value")
+    return form.get("value", "")
+
+
+def triage_order(form: MultiDict[str, str], ids: Sequence[str]) -> list[str]:
+    """Turn numbered position selects (``pos-<id>``) into an order; each number once."""
+    positions: dict[str, int] = {}
+    for item in ids:
+        raw = form.get(f"pos-{item}", "")
+        if not raw.isdigit() or not 1 <= int(raw) <= len(ids):
+            raise InvalidInput(f"Give every ticket a position from 1 to {len(ids)}.")
+        positions[item] = int(raw)
+    if len(set(positions.values())) != len(ids):
+        raise InvalidInput("Use each position only once.")
+    return sorted(ids, key=lambda item: positions[item])
+
+
+def draft_text(value: Any) -> str:
+    """Return the text worth keeping when a plain-form answer is refused."""
+    return value[:MAX_TEXT] if isinstance(value, str) else ""
