@@ -1,0 +1,367 @@
+"""Results per assessment: final scores with overrides, verdicts and a fast summary table.
+
+``InvitationSummary`` holds one denormalised row per invitation (overall, verdict,
+competencies, flags, counts, decision) so the results page sorts, filters and pages
+100,000 attempts from indexes. ``refresh_invitation_summary`` rebuilds a row; call it
+whenever an attempt of the invitation finishes (candidate services) or a review
+record changes (this package does). The page also refreshes missing or stale rows
+lazily.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from simulator.domain.overrides import apply_overrides, report_from_dict
+from simulator.domain.session import ScoreReport
+from simulator.services import library
+from simulator.services.clock import utcnow
+from simulator.services.errors import NotFound
+from simulator.store.db import db
+from simulator.store.models import Assessment, Attempt, AutoScore, IntegritySignal, Invitation
+from simulator.store.review_models import Decision, HumanScore, InvitationSummary
+
+SORTS: dict[str, Any] = {
+    "overall": InvitationSummary.overall,
+    "name": InvitationSummary.sort_name,
+    "verdict": InvitationSummary.verdict,
+    "flags": InvitationSummary.flag_count,
+    "signals": InvitationSummary.signal_count,
+    "finished": InvitationSummary.finished_at,
+}
+STATUSES = ("invited", "started", "finished", "expired", "revoked")
+VERDICTS = ("pass", "discuss", "below", "none")
+PER_PAGE = 25
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class ResultFilters:
+    """What the results page was asked for (already validated)."""
+
+    status: str = ""
+    verdict: str = ""
+    flagged: bool = False
+    search: str = ""
+    sort: str = "overall"
+    descending: bool = True
+    page: int = 1
+    per_page: int = PER_PAGE
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One candidate line on the results page."""
+
+    summary: InvitationSummary
+    invitation: Invitation
+    status: str
+
+
+@dataclass(frozen=True)
+class ResultsPage:
+    """A page of results plus what the template needs to page and sort."""
+
+    assessment: Assessment
+    rows: list[ResultRow]
+    total: int
+    filters: ResultFilters
+    competencies: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        """Return the number of pages (at least 1)."""
+        return max(1, -(-self.total // self.filters.per_page))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The combined result of one invitation's scored attempts."""
+
+    overall: float | None
+    verdict: str | None
+    competencies: dict[str, float]
+    reasons: list[str]
+
+
+def visible_assessment(user: Any, assessment_id: int) -> Assessment:
+    """Return the assessment if ``user`` may review it (admins: all; others: their own)."""
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise NotFound("No such assessment.")
+    if user.role != "admin" and assessment.created_by_id != user.id:
+        raise NotFound("No such assessment.")
+    return assessment
+
+
+def latest_overrides(attempt_ids: Iterable[int]) -> dict[int, dict[str, HumanScore]]:
+    """Return {attempt id: {criterion id: latest HumanScore}}."""
+    ids = list(attempt_ids)
+    out: dict[int, dict[str, HumanScore]] = defaultdict(dict)
+    if not ids:
+        return out
+    rows = db.session.scalars(
+        sa.select(HumanScore).where(HumanScore.attempt_id.in_(ids)).order_by(HumanScore.id)
+    )
+    for row in rows:
+        out[row.attempt_id][row.criterion_id] = row
+    return out
+
+
+def final_report(
+    attempt: Attempt, auto: AutoScore, overrides: dict[str, HumanScore]
+) -> ScoreReport:
+    """Return the automatic report with the latest human levels applied."""
+    report = report_from_dict(auto.report)
+    if not overrides:
+        return report
+    rubric = library.rubric_for_hash(attempt.rubric_hash)
+    return apply_overrides(report, rubric, {cid: hs.level_id for cid, hs in overrides.items()})
+
+
+def _role_profile(profile_id: str | None) -> Any:
+    """Return the role profile with this id from the library (None if absent)."""
+    if not profile_id:
+        return None
+    framework = library.catalog().framework
+    return next((role for role in framework.roles if role.id == profile_id), None)
+
+
+def standing(assessment: Assessment, reports: Sequence[ScoreReport]) -> Standing:
+    """Return the overall/verdict/competencies of an invitation's final reports."""
+    if not reports:
+        return Standing(None, None, {}, [])
+    profile = _role_profile(assessment.role_profile_id)
+    if profile is not None:
+        from simulator.domain.verdict import role_verdict
+
+        verdict = role_verdict(profile, list(reports), library.catalog().framework)
+        return Standing(round(float(verdict.overall), 2), verdict.status,
+                        {k: round(float(v), 2) for k, v in verdict.competencies.items()},
+                        [str(r) for r in verdict.reasons])
+    sums: dict[str, list[float]] = defaultdict(list)
+    for report in reports:
+        for competency, value in report.competencies.items():
+            sums[competency].append(float(value))
+    overall = sum(r.total for r in reports) / len(reports)
+    return Standing(round(overall, 2), None,
+                    {k: round(sum(v) / len(v), 2) for k, v in sums.items()}, [])
+
+
+def invitation_reports(invitation_id: int) -> list[tuple[Attempt, AutoScore, ScoreReport]]:
+    """Return (attempt, auto score, final report) for every scored attempt, in order."""
+    pairs = db.session.execute(
+        sa.select(Attempt, AutoScore)
+        .join(AutoScore, AutoScore.attempt_id == Attempt.id)
+        .where(Attempt.invitation_id == invitation_id)
+        .order_by(Attempt.position, Attempt.id)
+    ).all()
+    overrides = latest_overrides(a.id for a, _ in pairs)
+    return [(a, s, final_report(a, s, overrides.get(a.id, {}))) for a, s in pairs]
+
+
+def _counts(invitation_id: int) -> tuple[int, int]:
+    """Return (integrity signals, overridden criteria) over the invitation's attempts."""
+    attempt_ids = sa.select(Attempt.id).where(Attempt.invitation_id == invitation_id)
+    signals = db.session.scalar(
+        sa.select(sa.func.count(IntegritySignal.id))
+        .where(IntegritySignal.attempt_id.in_(attempt_ids))
+    )
+    pairs = sa.select(HumanScore.attempt_id, HumanScore.criterion_id).distinct().where(
+        HumanScore.attempt_id.in_(attempt_ids)
+    )
+    overridden = db.session.scalar(sa.select(sa.func.count()).select_from(pairs.subquery()))
+    return int(signals or 0), int(overridden)
+
+
+def latest_decision(invitation_id: int) -> Decision | None:
+    """Return the latest decision on an invitation."""
+    return db.session.scalar(
+        sa.select(Decision).where(Decision.invitation_id == invitation_id)
+        .order_by(Decision.id.desc()).limit(1)
+    )
+
+
+def refresh_invitation_summary(
+    invitation_id: int, now: datetime | None = None
+) -> InvitationSummary:
+    """Rebuild the summary row of one invitation and commit it.
+
+    Call after an attempt of the invitation finishes, after an override, a decision,
+    or any change to the invitation (the results page also refreshes stale rows).
+    """
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None:
+        raise NotFound("No such invitation.")
+    summary = _rebuild(invitation, now or utcnow())
+    db.session.commit()
+    return summary
+
+
+def _rebuild(invitation: Invitation, now: datetime) -> InvitationSummary:
+    """Recompute (without committing) the summary row of ``invitation``."""
+    scored = invitation_reports(invitation.id)
+    reports = [report for _, _, report in scored]
+    result = standing(invitation.assessment, reports)
+    signals, overridden = _counts(invitation.id)
+    flags = sorted({flag.id for report in reports for flag in report.flags})
+    reviewed = latest_overrides(a.id for a, _, _ in scored)
+    pending = sum(
+        1 for a, _, r in scored for cid in r.needs_review if cid not in reviewed.get(a.id, {})
+    )
+    decision = latest_decision(invitation.id)
+    summary = db.session.scalar(
+        sa.select(InvitationSummary).where(InvitationSummary.invitation_id == invitation.id)
+    )
+    if summary is None:
+        summary = InvitationSummary(
+            invitation_id=invitation.id, assessment_id=invitation.assessment_id
+        )
+        db.session.add(summary)
+    summary.candidate_name = invitation.candidate_name
+    summary.sort_name = invitation.candidate_name.casefold()[:120]
+    summary.overall = result.overall
+    summary.verdict = result.verdict
+    summary.competencies = result.competencies
+    summary.reasons = result.reasons
+    summary.flags = flags
+    summary.flag_count = len(flags)
+    summary.signal_count = signals
+    summary.override_count = overridden
+    summary.attempts_scored = len(scored)
+    summary.needs_review = pending
+    summary.decision = decision.decision if decision else None
+    summary.finished_at = invitation.finished_at
+    summary.updated_at = now
+    return summary
+
+
+def _status_expression(now: datetime) -> Any:
+    """Return SQL computing ``Invitation.status_at(now)``."""
+    return sa.case(
+        (Invitation.revoked_at.is_not(None), "revoked"),
+        (Invitation.finished_at.is_not(None), "finished"),
+        (Invitation.consented_at.is_not(None), "started"),
+        (Invitation.expires_at <= now, "expired"),
+        else_="invited",
+    )
+
+
+def _filtered(query: Any, assessment_id: int, filters: ResultFilters, now: datetime) -> Any:
+    """Apply the assessment and the page's filters to a summary query."""
+    query = query.where(InvitationSummary.assessment_id == assessment_id)
+    if filters.status:
+        query = query.where(_status_expression(now) == filters.status)
+    if filters.verdict == "none":
+        query = query.where(InvitationSummary.verdict.is_(None))
+    elif filters.verdict:
+        query = query.where(InvitationSummary.verdict == filters.verdict)
+    if filters.flagged:
+        query = query.where(InvitationSummary.flag_count > 0)
+    if filters.search:
+        pattern = filters.search.casefold().replace("\\", "\\\\").replace("%", "\\%")
+        pattern = pattern.replace("_", "\\_")
+        query = query.where(InvitationSummary.sort_name.like(f"%{pattern}%", escape="\\"))
+    return query
+
+
+def _ordered(query: Any, filters: ResultFilters) -> Any:
+    """Sort by the chosen column (NULLs last), then by id for a stable order."""
+    column = SORTS.get(filters.sort, InvitationSummary.overall)
+    key = column.desc() if filters.descending else column.asc()
+    tie = InvitationSummary.id.desc() if filters.descending else InvitationSummary.id.asc()
+    return query.order_by(sa.nulls_last(key), tie)
+
+
+def ensure_summaries(assessment_id: int, now: datetime) -> int:
+    """Create summary rows for invitations that have none; return how many were built."""
+    missing = db.session.scalars(
+        sa.select(Invitation)
+        .outerjoin(InvitationSummary, InvitationSummary.invitation_id == Invitation.id)
+        .where(Invitation.assessment_id == assessment_id, InvitationSummary.id.is_(None))
+    ).all()
+    for invitation in missing:
+        _rebuild(invitation, now)
+    if missing:
+        db.session.commit()
+    return len(missing)
+
+
+def _counts_match(assessment_id: int) -> bool:
+    """Return True when every invitation of the assessment has a summary row."""
+    invitations = db.session.scalar(
+        sa.select(sa.func.count(Invitation.id)).where(Invitation.assessment_id == assessment_id)
+    )
+    summaries = db.session.scalar(
+        sa.select(sa.func.count(InvitationSummary.id))
+        .where(InvitationSummary.assessment_id == assessment_id)
+    )
+    return invitations == summaries
+
+
+def _stale(rows: Sequence[tuple[InvitationSummary, Invitation]]) -> list[Invitation]:
+    """Return the invitations on a page whose summary lags their attempts or status."""
+    ids = [invitation.id for _, invitation in rows]
+    scored = dict(db.session.execute(
+        sa.select(Attempt.invitation_id, sa.func.count(AutoScore.id))
+        .join(AutoScore, AutoScore.attempt_id == Attempt.id)
+        .where(Attempt.invitation_id.in_(ids))
+        .group_by(Attempt.invitation_id)
+    ).tuples().all()) if ids else {}
+    return [
+        invitation for summary, invitation in rows
+        if summary.attempts_scored != scored.get(invitation.id, 0)
+        or summary.finished_at != invitation.finished_at
+        or summary.candidate_name != invitation.candidate_name
+    ]
+
+
+def _page_rows(assessment_id: int, filters: ResultFilters, now: datetime) -> list[Any]:
+    """Return the (summary, invitation) pairs of the requested page."""
+    query = sa.select(InvitationSummary, Invitation).join(
+        Invitation, Invitation.id == InvitationSummary.invitation_id
+    )
+    query = _ordered(_filtered(query, assessment_id, filters, now), filters)
+    offset = (filters.page - 1) * filters.per_page
+    return list(db.session.execute(query.limit(filters.per_page).offset(offset)).tuples())
+
+
+def results_page(user: Any, assessment_id: int, filters: ResultFilters,
+                 now: datetime) -> ResultsPage:
+    """Return one sorted, filtered page of an assessment's results (refreshing lazily)."""
+    assessment = visible_assessment(user, assessment_id)
+    if not _counts_match(assessment_id):
+        ensure_summaries(assessment_id, now)
+    rows = _page_rows(assessment_id, filters, now)
+    stale = _stale(rows)
+    if stale:
+        for invitation in stale:
+            _rebuild(invitation, now)
+        db.session.commit()
+        rows = _page_rows(assessment_id, filters, now)
+    count_query = _filtered(
+        sa.select(sa.func.count(InvitationSummary.id)), assessment_id, filters, now
+    )
+    if filters.status:
+        count_query = count_query.join(
+            Invitation, Invitation.id == InvitationSummary.invitation_id
+        )
+    total = int(db.session.scalar(count_query) or 0)
+    competencies = list(assessment_competencies(assessment))
+    return ResultsPage(assessment, [ResultRow(s, i, i.status_at(now)) for s, i in rows],
+                       total, filters, competencies)
+
+
+def assessment_competencies(assessment: Assessment) -> list[str]:
+    """Return the competency ids the assessment's scenarios cover, in framework order."""
+    scenarios = library.catalog().scenarios
+    covered = {c for sid in assessment.scenario_ids or () if sid in scenarios
+               for c in scenarios[sid].competencies}
+    order = [c.id for c in library.catalog().framework.competencies]
+    return [c for c in order if c in covered] + sorted(covered - set(order))
