@@ -116,14 +116,14 @@ def detect_cues(
         name for name in ("empathy", "courtesy", "apology", "blame", "dismissive")
         if _any_phrase(norm, _cue_phrases(name, lexicon))
     }
-    if technical_level in ("low", "medium") and _any_phrase(
+    if kind in ("dialogue", "email") and technical_level in ("low", "medium") and _any_phrase(
         norm, _cue_phrases("jargon-" + technical_level, lexicon), negation=False
     ) and not _any_phrase(norm, _cue_phrases("explain", lexicon), negation=False):
         found.add("jargon")
     if kind == "dialogue":
         stuffed = rule_hits >= STUFFING_RULES or keyword_list(text, norm)
     else:
-        stuffed = kind == "writeup" and keyword_list(text, norm, strict=True)
+        stuffed = kind in ("writeup", "email") and keyword_list(text, norm, strict=True)
     if stuffed:
         found.add("stuffing")
     return frozenset(found)
@@ -162,6 +162,8 @@ class MatchInput:
         if not self.text:
             return frozenset()
         kind = self.step.kind if self.step is not None else "dialogue"
+        if kind == "writeup" and self.step is not None and self.step.form == "email":
+            kind = "email"
         return detect_cues(self.text, self.lexicon, self.technical_level, self.rule_hits, kind)
 
     @cached_property

@@ -1,0 +1,234 @@
+"""Per-step-kind answer checks and rule selection for the engine.
+
+``SHAPES[kind](step, value)`` returns ``(clean value, error)``; a non-empty error
+refuses the action. ``HANDLERS[kind](tx, step, value)`` returns a ``Decision``:
+which rule fired (or the default), the outcome, and the extra evidence tags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.domain import matching
+from simulator.domain.engine_tx import Tx
+from simulator.domain.model import Outcome, Rule, Step
+
+MAX_TEXT = 20_000
+TERMINAL_CLEAR = frozenset({"cls", "clear", "clear-host"})
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What one answer did: the rule that fired ("" = default) and its outcome."""
+
+    outcome: Outcome
+    rule: str = ""
+    tags: tuple[str, ...] = ()
+    cues: frozenset[str] = frozenset()
+    matched: tuple[str, ...] = ()
+    #: built-in terminal output that replaces the outcome's reply
+    output: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+Shape = Callable[[Step, Any], tuple[Any, str]]
+Handler = Callable[[Tx, Step, Any], Decision]
+
+
+def _text_shape(step: Step, value: Any) -> tuple[Any, str]:
+    if not isinstance(value, str):
+        return None, "Type your answer as text."
+    if not value.strip():
+        return None, "Type something first."
+    if len(value) > MAX_TEXT:
+        return None, f"That is too long (at most {MAX_TEXT} characters)."
+    return value, ""
+
+
+def _choice_shape(step: Step, value: Any) -> tuple[Any, str]:
+    ids = [o.id for o in step.options]
+    if not step.multiple:
+        if not isinstance(value, str) or value not in ids:
+            return None, "Pick one of the options."
+        return value, ""
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        return None, "Pick one or more of the options."
+    if not value or len(set(value)) != len(value) or any(v not in ids for v in value):
+        return None, "Pick one or more of the options, each once."
+    return [v for v in ids if v in value], ""
+
+
+def _triage_shape(step: Step, value: Any) -> tuple[Any, str]:
+    ids = [o.id for o in step.options]
+    ok = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+    if not ok or sorted(value) != sorted(ids):
+        return None, "Put every queue item in order, each exactly once."
+    return list(value), ""
+
+
+def _classify_shape(step: Step, value: Any) -> tuple[Any, str]:
+    if not isinstance(value, Mapping):
+        return None, "Set every field."
+    allowed = {f.id: {o.id for o in f.options} for f in step.fields}
+    if set(value) != set(allowed):
+        return None, "Set every field, and only these: " + ", ".join(allowed) + "."
+    for key, options in allowed.items():
+        if not isinstance(value[key], str) or value[key] not in options:
+            return None, f"Choose one of the listed values for {key}."
+    return {f.id: value[f.id] for f in step.fields}, ""
+
+
+def _no_answer(step: Step, value: Any) -> tuple[Any, str]:
+    return None, "This step takes no answer."
+
+
+SHAPES: Mapping[str, Shape] = {
+    "dialogue": _text_shape,
+    "terminal": _text_shape,
+    "writeup": _text_shape,
+    "choice": _choice_shape,
+    "triage": _triage_shape,
+    "classify": _classify_shape,
+    "end": _no_answer,
+}
+
+
+def _input(tx: Tx, step: Step, value: Any, rule_hits: int = 0) -> matching.MatchInput:
+    """Build the matcher input for this scenario's lexicon and persona."""
+    return matching.MatchInput(
+        value,
+        step=step,
+        lexicon=matching.get_lexicon(tx.scenario.synonyms),
+        technical_level=tx.scenario.persona.technical_level,
+        rule_hits=rule_hits,
+    )
+
+
+def _safe_match(spec: Mapping[str, Any], inp: matching.MatchInput) -> bool:
+    """Match, treating a broken spec as no match (the validator reports it)."""
+    try:
+        return matching.matches(spec, inp)
+    except (matching.MatcherError, TypeError, ValueError, AttributeError):
+        return False
+
+
+def _pick(tx: Tx, step: Step, inp: matching.MatchInput) -> tuple[Rule | None, tuple[str, ...]]:
+    """Return the first eligible matching rule and the ids of all matching rules."""
+    chosen: Rule | None = None
+    matched: list[str] = []
+    for rule in step.rules:
+        if not _safe_match(rule.match, inp):
+            continue
+        matched.append(rule.id)
+        if chosen is None and _eligible(tx, step, rule):
+            chosen = rule
+    return chosen, tuple(matched)
+
+
+def _eligible(tx: Tx, step: Step, rule: Rule) -> bool:
+    """Return True when a rule's ``once`` and ``if`` allow it to fire now."""
+    if rule.once and f"{step.id}/{rule.id}" in tx.fired:
+        return False
+    return tx.holds(rule.when)
+
+
+def _default(step: Step) -> Outcome:
+    return step.default if step.default is not None else Outcome()
+
+
+def _decide(tx: Tx, step: Step, inp: matching.MatchInput, **extra: Any) -> Decision:
+    """Pick the rule (or default) for an input and build the decision."""
+    rule, matched = _pick(tx, step, inp)
+    if rule is None:
+        return Decision(_default(step), "", matched=matched, **extra)
+    return Decision(rule.outcome, rule.id, matched=matched, **extra)
+
+
+def _content_hits(step: Step, inp: matching.MatchInput) -> int:
+    """Count the distinct rules whose phrase content this input hits."""
+    count = 0
+    for rule in step.rules:
+        try:
+            count += matching.content_hit(rule.match, inp)
+        except (matching.MatcherError, TypeError, ValueError, AttributeError):
+            continue
+    return count
+
+
+def _dialogue(tx: Tx, step: Step, value: Any) -> Decision:
+    hits = _content_hits(step, _input(tx, step, value))
+    inp = _input(tx, step, value, rule_hits=hits)
+    cues = inp.cues
+    return _decide(tx, step, inp, cues=cues, tags=tuple(f"cue:{c}" for c in sorted(cues)))
+
+
+def _terminal(tx: Tx, step: Step, value: Any) -> Decision:
+    inp = _input(tx, step, value)
+    rule, matched = _pick(tx, step, inp)
+    if rule is not None:
+        return Decision(rule.outcome, rule.id, matched=matched)
+    name = inp.command[0] if inp.command else ""
+    if name == "help" and len(inp.command) == 1:
+        return Decision(Outcome(), "builtin:help", output=_help_text(step))
+    if name in TERMINAL_CLEAR and len(inp.command) == 1:
+        return Decision(Outcome(), "builtin:clear", output="", data={"clear": True})
+    return Decision(_default(step), "", matched=matched)
+
+
+def _help_text(step: Step) -> str:
+    """List the command names this terminal step knows."""
+    names: list[str] = []
+    for rule in step.rules:
+        for key in ("command", "command_prefix"):
+            words = matching.normalise_command(str(rule.match.get(key, "")))
+            if words and words[0] not in names:
+                names.append(words[0])
+    names += [n for n in ("help", "cls" if step.shell != "bash" else "clear") if n not in names]
+    return "Commands you can use here:\n" + "\n".join(f"  {n}" for n in names)
+
+
+def _writeup(tx: Tx, step: Step, value: Any) -> Decision:
+    inp = _input(tx, step, value)
+    tags: list[str] = []
+    if step.min_words and inp.norm.words < step.min_words:
+        tags.append("too-short")
+    tags += [e.tag for e in step.elements if _safe_match(e.match, inp)]
+    for claim in step.claims:
+        if _safe_match(claim.match, inp) and claim.requires not in tx.tags_seen:
+            tags += ["unsupported-claim", f"unsupported:{claim.id}"]
+    cues = inp.cues
+    tags += [f"cue:{c}" for c in sorted(cues)]
+    return _decide(tx, step, inp, cues=cues, tags=tuple(dict.fromkeys(tags)))
+
+
+def _structured(tx: Tx, step: Step, value: Any) -> Decision:
+    return _decide(tx, step, _input(tx, step, value))
+
+
+HANDLERS: Mapping[str, Handler] = {
+    "dialogue": _dialogue,
+    "terminal": _terminal,
+    "writeup": _writeup,
+    "choice": _structured,
+    "triage": _structured,
+    "classify": _structured,
+}
+
+
+def display(step: Step, value: Any) -> str:
+    """Return the transcript text of an answer (labels for options)."""
+    labels = {o.id: o.label for o in step.options}
+    if isinstance(value, str):
+        return labels.get(value, value) if step.kind == "choice" else value
+    if isinstance(value, list | tuple):
+        return "; ".join(labels.get(v, v) for v in value)
+    if isinstance(value, Mapping):
+        names = {f.id: (f.label, {o.id: o.label for o in f.options}) for f in step.fields}
+        parts = []
+        for key, val in value.items():
+            label, options = names.get(key, (key, {}))
+            parts.append(f"{label}: {options.get(val, val)}")
+        return "; ".join(parts)
+    return str(value)

@@ -1,0 +1,146 @@
+"""Score a transcript against a rubric (pure and deterministic).
+
+Every criterion gets the highest level whose ``when`` holds over the evidence tags
+of the transcript's events; the evidence is the indices of the events that carry
+the tags the level names. Competency and overall scores are weighted percentages;
+hint costs are subtracted, then critical flags cap the total or fail the attempt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from simulator.domain.model import Condition, Criterion, Rubric, RubricLevel, Scenario
+from simulator.domain.session import CriterionScore, Event, FlagHit, ScoreReport
+
+TagIndex = Mapping[str, tuple[int, ...]]
+
+
+def index_tags(events: Iterable[Event]) -> dict[str, tuple[int, ...]]:
+    """Map every evidence tag to the indices of the events carrying it, in order."""
+    found: dict[str, list[int]] = {}
+    for event in events:
+        for tag in event.tags:
+            found.setdefault(tag, []).append(event.index)
+    return {tag: tuple(indices) for tag, indices in found.items()}
+
+
+def holds(cond: Condition, tags: TagIndex) -> bool:
+    """Return True when a rubric condition holds over the tag index."""
+    if any(t not in tags for t in cond.all) or any(t in tags for t in cond.none):
+        return False
+    if cond.any and not any(t in tags for t in cond.any):
+        return False
+    if any(len(tags.get(t, ())) < n for t, n in cond.count.items()):
+        return False
+    for first, second in cond.before:
+        if second in tags and (first not in tags or tags[first][0] > tags[second][0]):
+            return False
+    for step_id, (low, high) in cond.visits.items():
+        seen = len(tags.get(f"step:{step_id}", ()))
+        if seen < low or (high is not None and seen > high):
+            return False
+    return True
+
+
+def evidence(cond: Condition, tags: TagIndex) -> tuple[int, ...]:
+    """Return the event indices that satisfy a condition's named tags."""
+    out: set[int] = set()
+    named = [*cond.all, *cond.any, *(t for pair in cond.before for t in pair)]
+    named += [f"step:{s}" for s in cond.visits]
+    for tag in named:
+        if tag in tags:
+            out.add(tags[tag][0])
+    for tag in cond.count:
+        out.update(tags.get(tag, ()))
+    return tuple(sorted(out))
+
+
+def _award(criterion: Criterion, tags: TagIndex) -> RubricLevel | None:
+    """Return the highest level whose condition holds."""
+    for level in reversed(criterion.levels):
+        if holds(level.when, tags):
+            return level
+    return None
+
+
+def score_criterion(criterion: Criterion, tags: TagIndex) -> CriterionScore:
+    """Score one criterion."""
+    level = _award(criterion, tags)
+    feedback_only = not criterion.levels
+    return CriterionScore(
+        id=criterion.id,
+        label=criterion.label,
+        competency=criterion.competency,
+        level=level.id if level else "",
+        level_label=level.label if level else "",
+        points=level.points if level else 0,
+        max=criterion.max_points,
+        weight=criterion.weight,
+        evidence=evidence(level.when, tags) if level else (),
+        needs_review=criterion.needs_review or feedback_only,
+    )
+
+
+def percent(scores: Sequence[CriterionScore]) -> float | None:
+    """Return sum(points*weight)/sum(max*weight) as 0-100, or None when nothing counts."""
+    possible = sum(s.max * s.weight for s in scores)
+    if possible <= 0:
+        return None
+    return 100.0 * sum(s.points * s.weight for s in scores) / possible
+
+
+def _competencies(scores: Sequence[CriterionScore]) -> dict[str, float]:
+    """Return the 0-100 score of every competency that has scoreable criteria."""
+    out: dict[str, float] = {}
+    for comp in dict.fromkeys(s.competency for s in scores):
+        value = percent([s for s in scores if s.competency == comp])
+        if value is not None:
+            out[comp] = round(value, 1)
+    return out
+
+
+def _result(events: Sequence[Event]) -> str:
+    """Return how the session ended ("" while it is still running)."""
+    for event in reversed(events):
+        for tag in event.tags:
+            if tag.startswith("end:"):
+                return tag[4:]
+    return ""
+
+
+def score(events: Sequence[Event], scenario: Scenario, rubric: Rubric) -> ScoreReport:
+    """Score a transcript against a rubric."""
+    tags = index_tags(events)
+    criteria = tuple(score_criterion(c, tags) for c in rubric.criteria)
+    raw = percent(criteria) or 0.0
+    hints = [e for e in events if e.type == "hint"]
+    penalty = sum(int(e.data.get("cost", 0)) for e in hints)
+    total = max(0.0, raw - penalty)
+    hits = tuple(
+        FlagHit(f.id, f.label, f.effect, f.cap, evidence(f.when, tags))
+        for f in rubric.flags
+        if not f.when.is_empty() and holds(f.when, tags)
+    )
+    for hit in hits:
+        total = min(total, float(hit.cap))
+    total = round(total, 1)
+    failed = any(h.effect == "fail" for h in hits)
+    return ScoreReport(
+        scenario_id=scenario.id,
+        rubric_id=rubric.id,
+        scenario_hash=scenario.content_hash,
+        rubric_hash=rubric.content_hash,
+        total=total,
+        raw_total=round(raw, 1),
+        passed=total >= rubric.pass_mark and not failed,
+        pass_mark=rubric.pass_mark,
+        competencies=_competencies(criteria),
+        criteria=criteria,
+        flags=hits,
+        hint_penalty=penalty,
+        hints_used=tuple(str(e.data.get("hint", "")) for e in hints),
+        time_used=round(events[-1].at, 3) if events else 0.0,
+        result=_result(events),
+        needs_review=tuple(c.id for c in criteria if c.needs_review),
+    )
