@@ -10,18 +10,26 @@ the same attempt collide so only the first applies.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from simulator.domain import engine, scoring
 from simulator.domain.session import Action, Event, SessionState
 from simulator.services import library
-from simulator.services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from simulator.services.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    InvitationError,
+    NotFound,
+)
 from simulator.store.db import db
 from simulator.store.models import (
     Assessment,
@@ -34,13 +42,9 @@ from simulator.store.models import (
 )
 
 MODES = ("assessment", "practice")
-ACTION_TYPES = ("answer", "hint", "leave")
 SIGNAL_KINDS = ("paste", "blur", "focus", "long_pause", "devtools")
 #: event fields a player (candidate or trainee) may see; never data/tags/rule ids
 PUBLIC_EVENT_KEYS = ("type", "actor", "text", "step")
-#: the largest answer accepted (characters of text, items of a list/mapping)
-MAX_TEXT = 20_000
-MAX_ITEMS = 100
 MAX_SIGNAL_DETAIL = 2_000
 STALE_MESSAGE = "This turn was already answered. The page has been refreshed."
 CLOSED_MESSAGE = "This scenario has already ended."
@@ -100,11 +104,13 @@ def start_attempt(
     invitation: Invitation | None = None,
     *,
     now: datetime,
+    position: int | None = None,
 ) -> Attempt:
     """Start ``scenario_id`` for ``user``; pin the scenario and rubric content hashes."""
     if mode not in MODES:
         raise InvalidInput(f"Unknown mode {mode!r}.")
-    assessment, position = _assessment_slot(invitation, scenario_id)
+    assessment, slot = _assessment_slot(invitation, scenario_id)
+    position = slot if position is None else position
     scenario = library.catalog().scenarios.get(scenario_id)
     rubric = library.catalog().rubrics.get(scenario_id)
     if scenario is None or rubric is None:
@@ -176,41 +182,6 @@ def get_attempt(user: User, attempt_id: int) -> Attempt:
     return attempt
 
 
-def parse_action(raw_type: Any, value: Any) -> Action:
-    """Validate a raw action from a request; raise InvalidInput when malformed."""
-    if raw_type not in ACTION_TYPES:
-        raise InvalidInput("Unknown action: use answer, hint or leave.")
-    return Action(type=raw_type, value=_clean_value(value))
-
-
-def _clean_value(value: Any) -> str | list[str] | dict[str, str]:
-    """Return value as str, list[str] or dict[str, str]; refuse other shapes and sizes."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        if len(value) > MAX_TEXT:
-            raise InvalidInput(f"That answer is too long (over {MAX_TEXT:,} characters).")
-        return value
-    if isinstance(value, list):
-        if len(value) > MAX_ITEMS or not all(isinstance(v, str) for v in value):
-            raise InvalidInput("That answer must be a short list of option ids.")
-        return [_short(v) for v in value]
-    if isinstance(value, dict):
-        if len(value) > MAX_ITEMS or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-        ):
-            raise InvalidInput("That answer must map field ids to option ids.")
-        return {_short(k): _short(v) for k, v in value.items()}
-    raise InvalidInput("That answer has an unsupported shape.")
-
-
-def _short(text: str) -> str:
-    """Return an id-sized string or raise InvalidInput."""
-    if len(text) > 200:
-        raise InvalidInput("An option id in that answer is too long.")
-    return text
-
-
 def submit_action(
     attempt: Attempt,
     action: Action,
@@ -249,6 +220,13 @@ def _apply(
     except IntegrityError as exc:
         db.session.rollback()
         raise StaleTurn(STALE_MESSAGE) from exc
+    except OperationalError:
+        # SQLite refuses a write whose snapshot another writer has moved past
+        db.session.rollback()
+        db.session.refresh(attempt)
+        if int(attempt.state.get("event_count", -1)) != before.event_count:
+            raise StaleTurn(STALE_MESSAGE) from None
+        raise
     scenario = library.scenario_for_hash(attempt.scenario_hash)
     view = public_view(attempt, scenario, after, now)
     shown = public_events(events, attempt.mode)
@@ -400,3 +378,89 @@ def _clean_detail(detail: Mapping[str, Any] | None) -> dict[str, Any]:
         else:
             raise InvalidInput("Signal detail values must be numbers or short text.")
     return clean
+
+
+# --- assessment flow: invitation link -> consent -> scenarios in order -> finished ---
+
+
+def token_hash(token: str) -> str:
+    """Return the sha256 hex digest an invitation stores instead of its token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def open_invitation(token: str, now: datetime) -> Invitation:
+    """Return the invitation for a link token; the link works until it is finished."""
+    if not token or len(token) > 200:
+        raise InvitationError("unknown", "This invitation link is not valid.")
+    invitation = db.session.execute(
+        select(Invitation).where(Invitation.token_hash == token_hash(token))
+    ).scalar_one_or_none()
+    if invitation is None:
+        raise InvitationError("unknown", "This invitation link is not valid.")
+    if invitation.revoked_at is not None:
+        raise InvitationError("revoked", "This invitation has been withdrawn.")
+    started = invitation.consented_at is not None
+    if not started and now >= invitation.expires_at:
+        raise InvitationError("expired", "This invitation has expired. Ask for a new link.")
+    if not started and not invitation.assessment.is_open(now):
+        raise InvitationError("closed", "This assessment is not open at the moment.")
+    if invitation.opened_at is None:
+        invitation.opened_at = now
+        db.session.commit()
+    return invitation
+
+
+def candidate_for(invitation: Invitation) -> User:
+    """Return the invitation's candidate user, creating it on first open."""
+    if invitation.candidate_user_id is not None:
+        user = db.session.get(User, invitation.candidate_user_id)
+        if user is not None:
+            return user
+    user = User(
+        name=invitation.candidate_name,
+        email=f"candidate-{invitation.id}-{secrets.token_hex(4)}@invitation.invalid",
+        role="candidate",
+        password_hash=None,
+        is_active=True,
+    )
+    db.session.add(user)
+    db.session.flush()
+    invitation.candidate_user_id = user.id
+    db.session.commit()
+    return user
+
+
+def consent(invitation: Invitation, now: datetime) -> None:
+    """Record that the candidate read what is recorded and chose to start."""
+    if invitation.consented_at is None:
+        invitation.consented_at = now
+        db.session.commit()
+
+
+def invitation_attempts(invitation: Invitation) -> dict[int, Attempt]:
+    """Return the invitation's attempts by position (the latest per position)."""
+    rows = db.session.execute(
+        select(Attempt).where(Attempt.invitation_id == invitation.id).order_by(Attempt.id)
+    ).scalars()
+    return {attempt.position: attempt for attempt in rows}
+
+
+def next_attempt(invitation: Invitation, user: User, now: datetime) -> Attempt | None:
+    """Return the attempt to play now (resume or start the next); None when all are done."""
+    if invitation.consented_at is None:
+        raise Forbidden("Read the instructions and confirm before you start.")
+    done = invitation_attempts(invitation)
+    for position, scenario_id in enumerate(invitation.assessment.scenario_ids or []):
+        attempt = done.get(position)
+        if attempt is not None:
+            expire_if_due(attempt, now)
+        if attempt is None:
+            return start_attempt(
+                user, scenario_id, "assessment", invitation, now=now, position=position
+            )
+        if attempt.status == "in_progress":
+            return attempt
+    if invitation.finished_at is None:
+        invitation.finished_at = now
+        db.session.commit()
+    return None

@@ -10,10 +10,13 @@ from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, HiddenField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Optional
 
+from simulator.domain.session import Action
 from simulator.services.errors import InvalidInput
 
 ACTION_TYPES = ("answer", "hint", "leave")
+#: the largest answer accepted (characters of text, items of a list/mapping)
 MAX_TEXT = 20_000
+MAX_ITEMS = 100
 
 
 class TurnForm(FlaskForm):
@@ -44,6 +47,41 @@ class PracticeFilterForm(FlaskForm):
         validators=[Optional()],
         choices=[("", "Any level"), ("entry", "Entry"), ("mid", "Mid"), ("senior", "Senior")],
     )
+
+
+def parse_action(raw_type: Any, value: Any) -> Action:
+    """Validate a raw action from a request; raise InvalidInput when malformed."""
+    if raw_type not in ACTION_TYPES:
+        raise InvalidInput("Unknown action: use answer, hint or leave.")
+    return Action(type=raw_type, value=_clean_value(value))
+
+
+def _clean_value(value: Any) -> str | list[str] | dict[str, str]:
+    """Return value as str, list[str] or dict[str, str]; refuse other shapes and sizes."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise InvalidInput(f"That answer is too long (over {MAX_TEXT:,} characters).")
+        return value
+    if isinstance(value, list):
+        if len(value) > MAX_ITEMS or not all(isinstance(v, str) for v in value):
+            raise InvalidInput("That answer must be a short list of option ids.")
+        return [_short(v) for v in value]
+    if isinstance(value, dict):
+        if len(value) > MAX_ITEMS or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise InvalidInput("That answer must map field ids to option ids.")
+        return {_short(k): _short(v) for k, v in value.items()}
+    raise InvalidInput("That answer has an unsupported shape.")
+
+
+def _short(text: str) -> str:
+    """Return an id-sized string or raise InvalidInput."""
+    if len(text) > 200:
+        raise InvalidInput("An option id in that answer is too long.")
+    return text
 
 
 def parse_expected_index(raw: Any) -> int | None:

@@ -1,0 +1,96 @@
+"""Practice mode for trainees: catalogue, start/retry, debrief and progress pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from simulator.services import attempts, library, practice, progress
+from simulator.services.errors import Conflict
+from simulator.web import play_views
+from simulator.web.extensions import now
+from simulator.web.forms.play import PracticeFilterForm, TurnForm
+from simulator.web.guards import require_roles
+from simulator.web.nav import register_nav
+
+bp = Blueprint("practice", __name__, url_prefix="/practice")
+require_roles(bp, "trainee")
+
+
+def init_app(app: Flask) -> None:
+    """Register the shared play blueprint and the trainee's navigation entries."""
+    if "play" not in app.blueprints:
+        app.register_blueprint(play_views.bp)
+    register_nav(app, "Practice", "practice.index", ["trainee"], order=10)
+    register_nav(app, "Progress", "practice.progress_page", ["trainee"], order=20)
+
+
+def _competency_choices() -> list[tuple[str, str]]:
+    """Return the competency filter options from the framework."""
+    framework = library.catalog().framework
+    options = [(c.id, c.name) for c in framework.competencies] if framework else []
+    return [("", "Any competency"), *options]
+
+
+@bp.route("/")
+def index() -> str:
+    """Show the catalogue, filtered by competency and level."""
+    form = PracticeFilterForm(request.args)
+    form.competency.choices = _competency_choices()
+    valid = form.validate()
+    competency = form.competency.data if valid else None
+    level = form.level.data if valid else None
+    entries = practice.catalogue(competency or None, level or None)
+    names = dict(form.competency.choices)
+    return render_template(
+        "practice/index.html", form=form, entries=entries, names=names,
+        start_form=TurnForm(formdata=None), recent=practice.history(current_user, limit=5),
+    )
+
+
+@bp.route("/start/<scenario_id>", methods=["POST"])
+def start(scenario_id: str) -> Response:
+    """Start (or retry) a scenario and open it."""
+    form = TurnForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("practice.index"))
+    attempt = practice.start(current_user, scenario_id, now())
+    return redirect(url_for("play.attempt_page", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/retry", methods=["POST"])
+def retry(attempt_id: int) -> Response:
+    """Start a new attempt of the same scenario."""
+    form = TurnForm()
+    previous = play_views.load_attempt(attempt_id)
+    if not form.validate_on_submit():
+        return redirect(url_for("practice.debrief_page", attempt_id=attempt_id))
+    attempt = practice.start(current_user, previous.scenario_id, now())
+    return redirect(url_for("play.attempt_page", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/debrief")
+def debrief_page(attempt_id: int) -> Response | str:
+    """Show points per criterion with cited turns and what an expert did differently."""
+    attempt = play_views.load_attempt(attempt_id)
+    attempts.expire_if_due(attempt, now())
+    try:
+        report = practice.debrief(current_user, attempt_id)
+    except Conflict:
+        return redirect(url_for("play.attempt_page", attempt_id=attempt_id))
+    framework = library.catalog().framework
+    names = {c.id: c.name for c in framework.competencies} if framework else {}
+    return render_template(
+        "practice/debrief.html", d=report, names=names, retry_form=TurnForm(formdata=None)
+    )
+
+
+@bp.route("/progress")
+def progress_page() -> str:
+    """Show per-competency scores over time and the practice history."""
+    return render_template(
+        "practice/progress.html",
+        series=progress.progress(current_user),
+        history=practice.history(current_user),
+    )
