@@ -36,7 +36,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "content_snapshot",
-        sa.Column("hash", sa.String(64), nullable=False),
+        sa.Column("hash", sa.String(80), nullable=False),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("content_id", sa.String(120), nullable=False),
         sa.Column("source_text", sa.Text(), nullable=False),
@@ -97,8 +97,8 @@ def upgrade() -> None:
         sa.Column("mode", sa.String(20), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("scenario_id", sa.String(120), nullable=False),
-        sa.Column("scenario_hash", sa.String(64), nullable=False),
-        sa.Column("rubric_hash", sa.String(64), nullable=False),
+        sa.Column("scenario_hash", sa.String(80), nullable=False),
+        sa.Column("rubric_hash", sa.String(80), nullable=False),
         sa.Column("state", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
         _ts("started_at"),

@@ -56,7 +56,7 @@ class ContentSnapshot(db.Model):  # type: ignore[name-defined,misc]
 
     __tablename__ = "content_snapshot"
 
-    hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    hash: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
     content_id: Mapped[str] = mapped_column(sa.String(120))
     source_text: Mapped[str] = mapped_column(sa.Text)
@@ -154,8 +154,8 @@ class Attempt(db.Model):  # type: ignore[name-defined,misc]
     mode: Mapped[str] = mapped_column(sa.String(20))
     position: Mapped[int] = mapped_column(sa.Integer, default=0)
     scenario_id: Mapped[str] = mapped_column(sa.String(120))
-    scenario_hash: Mapped[str] = mapped_column(sa.String(64))
-    rubric_hash: Mapped[str] = mapped_column(sa.String(64))
+    scenario_hash: Mapped[str] = mapped_column(sa.String(80))
+    rubric_hash: Mapped[str] = mapped_column(sa.String(80))
     state: Mapped[dict[str, JSONValue]] = mapped_column(sa.JSON, default=dict)
     status: Mapped[str] = mapped_column(sa.String(20), default="in_progress")
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

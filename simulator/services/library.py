@@ -1,0 +1,247 @@
+"""The app-wide scenario library: load, reload, snapshot content by hash, and look
+old content up again by hash (so old attempts rescore identically after edits)."""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, has_app_context
+
+from simulator.domain.loader import ContentError, Problem, parse_rubric, parse_scenario
+from simulator.domain.model import Framework, Rubric, Scenario
+from simulator.services.errors import NotFound
+from simulator.store.db import db
+from simulator.store.models import ContentSnapshot
+
+LIBRARY_KEY = "simulator.library"
+YAML_SUFFIXES = (".yaml", ".yml")
+PARSED_CACHE_SIZE = 128
+
+
+@dataclass
+class EmptyCatalog:
+    """Stand-in used while the domain Catalog is not importable or a load fails."""
+
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    rubrics: dict[str, Rubric] = field(default_factory=dict)
+    framework: Framework = field(default_factory=lambda: Framework((), ()))
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class LibraryState:
+    """One app's loaded library and its caches."""
+
+    scenarios_dir: Path
+    rubrics_dir: Path
+    catalog: Any = field(default_factory=EmptyCatalog)
+    #: content hash -> (kind, content id, exact source text)
+    texts: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    parsed: OrderedDict[str, Scenario | Rubric] = field(default_factory=OrderedDict)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    load_error: str = ""
+
+
+def load_catalog(scenarios_dir: Path | str, rubrics_dir: Path | str) -> Any:
+    """Load the library with the domain Catalog (raises if it is unavailable)."""
+    module = importlib.import_module("simulator.domain.catalog")
+    return module.Catalog.load(Path(scenarios_dir), Path(rubrics_dir))
+
+
+def _state(app: Flask | None = None) -> LibraryState:
+    """Return the app's library state, loading it on first use."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    state: LibraryState | None = app.extensions.get(LIBRARY_KEY)
+    if state is None:
+        state = LibraryState(Path(app.config["SCENARIOS_DIR"]), Path(app.config["RUBRICS_DIR"]))
+        app.extensions[LIBRARY_KEY] = state
+        _load_into(state)
+    return state
+
+
+def _load_into(state: LibraryState) -> None:
+    """(Re)load the catalog and the source text of every loaded file."""
+    with state.lock:
+        try:
+            catalog = load_catalog(state.scenarios_dir, state.rubrics_dir)
+            state.load_error = ""
+        except (ImportError, AttributeError) as error:
+            catalog = EmptyCatalog()
+            state.load_error = f"The library loader is not available ({error})."
+        state.catalog = catalog
+        state.texts = _read_texts(catalog)
+        state.parsed.clear()
+
+
+def _read_texts(catalog: Any) -> dict[str, tuple[str, str, str]]:
+    """Map each loaded scenario/rubric hash to its exact source text."""
+    texts: dict[str, tuple[str, str, str]] = {}
+    items: list[tuple[str, Scenario | Rubric]] = [
+        ("scenario", s) for s in catalog.scenarios.values()
+    ] + [("rubric", r) for r in catalog.rubrics.values()]
+    for kind, item in items:
+        path = Path(item.source)
+        if item.content_hash and path.is_file():
+            texts[item.content_hash] = (kind, item.id, path.read_text(encoding="utf-8"))
+    return texts
+
+
+def catalog(app: Flask | None = None) -> Any:
+    """Return the app-wide Catalog (scenarios, rubrics, framework, problems)."""
+    return _state(app).catalog
+
+
+def reload(app: Flask | None = None) -> Any:
+    """Reload the library from disk and return the new catalog."""
+    state = _state(app)
+    _load_into(state)
+    return state.catalog
+
+
+def load_error(app: Flask | None = None) -> str:
+    """Return why the library could not be loaded ("" when it loaded)."""
+    return _state(app).load_error
+
+
+def _snapshot(item: Scenario | Rubric, kind: str) -> str:
+    """Store the exact text of ``item`` under its content hash; return the hash."""
+    state = _state()
+    key = item.content_hash
+    if not key:
+        raise NotFound(f"{kind} {item.id!r} has no content hash.")
+    if db.session.get(ContentSnapshot, key) is not None:
+        return key
+    entry = state.texts.get(key)
+    if entry is None:
+        entry = _text_from_file(item, kind)
+    db.session.add(ContentSnapshot(hash=key, kind=kind, content_id=item.id, source_text=entry[2]))
+    db.session.flush()
+    with state.lock:
+        state.parsed[key] = item
+    return key
+
+
+def _text_from_file(item: Scenario | Rubric, kind: str) -> tuple[str, str, str]:
+    """Read ``item``'s file again, checking it still has the same hash."""
+    path = Path(item.source)
+    if not path.is_file():
+        raise NotFound(f"The {kind} file for {item.id!r} is missing; reload the library.")
+    text = path.read_text(encoding="utf-8")
+    parser = parse_scenario if kind == "scenario" else parse_rubric
+    try:
+        reparsed = parser(text, str(path))
+    except ContentError as error:
+        raise NotFound(f"The {kind} file for {item.id!r} no longer loads.") from error
+    if reparsed.content_hash != item.content_hash:
+        raise NotFound(f"The {kind} file for {item.id!r} changed; reload the library.")
+    return (kind, item.id, text)
+
+
+def snapshot_scenario(scenario: Scenario) -> str:
+    """Snapshot a scenario's YAML (idempotent); return its hash. Caller commits."""
+    return _snapshot(scenario, "scenario")
+
+
+def snapshot_rubric(rubric: Rubric) -> str:
+    """Snapshot a rubric's YAML (idempotent); return its hash. Caller commits."""
+    return _snapshot(rubric, "rubric")
+
+
+def _for_hash(content_hash: str, kind: str) -> Scenario | Rubric:
+    """Return the parsed content with this hash (memory, library, then snapshot)."""
+    state = _state()
+    with state.lock:
+        cached = state.parsed.get(content_hash)
+        if cached is not None:
+            state.parsed.move_to_end(content_hash)
+            return cached
+    item = _from_catalog(state, content_hash, kind) or _from_snapshot(content_hash, kind)
+    with state.lock:
+        state.parsed[content_hash] = item
+        while len(state.parsed) > PARSED_CACHE_SIZE:
+            state.parsed.popitem(last=False)
+    return item
+
+
+def _from_catalog(state: LibraryState, content_hash: str, kind: str) -> Scenario | Rubric | None:
+    """Return the loaded item with this hash, if the current library has it."""
+    pool = state.catalog.scenarios if kind == "scenario" else state.catalog.rubrics
+    for item in pool.values():
+        if item.content_hash == content_hash:
+            return item
+    return None
+
+
+def _from_snapshot(content_hash: str, kind: str) -> Scenario | Rubric:
+    """Parse the stored snapshot with this hash."""
+    row = db.session.get(ContentSnapshot, content_hash)
+    if row is None or row.kind != kind:
+        raise NotFound(f"No stored {kind} with hash {content_hash[:19]}….")
+    parser = parse_scenario if kind == "scenario" else parse_rubric
+    try:
+        return parser(row.source_text, f"snapshot:{row.content_id}.yaml")
+    except ContentError as error:
+        raise NotFound(f"The stored {kind} {row.content_id!r} no longer parses.") from error
+
+
+def scenario_for_hash(content_hash: str) -> Scenario:
+    """Return the exact scenario an attempt ran against."""
+    item = _for_hash(content_hash, "scenario")
+    assert isinstance(item, Scenario)
+    return item
+
+
+def rubric_for_hash(content_hash: str) -> Rubric:
+    """Return the exact rubric an attempt was scored with."""
+    item = _for_hash(content_hash, "rubric")
+    assert isinstance(item, Rubric)
+    return item
+
+
+def library_files(app: Flask | None = None) -> list[Path]:
+    """Return every YAML file in the scenarios and rubrics folders, sorted."""
+    state = _state(app)
+    files: list[Path] = []
+    for folder in (state.scenarios_dir, state.rubrics_dir):
+        if folder.is_dir():
+            files.extend(p for p in sorted(folder.iterdir()) if p.suffix in YAML_SUFFIXES)
+    return files
+
+
+def file_report(app: Flask | None = None) -> list[dict[str, Any]]:
+    """Return one row per library file: path, kind folder, status and its problems."""
+    state = _state(app)
+    problems = list(getattr(state.catalog, "problems", []) or [])
+    rows = []
+    for path in library_files(app):
+        mine = [p for p in problems if _same_file(p.file, path)]
+        errors = [p for p in mine if getattr(p, "is_error", True)]
+        status = "invalid" if errors else ("warning" if mine else "valid")
+        rows.append({"path": path, "name": path.name, "folder": path.parent.name,
+                     "status": status, "problems": mine})
+    known = {str(r["path"].resolve()) for r in rows}
+    stray = [p for p in problems if not p.file or str(Path(p.file).resolve()) not in known]
+    if stray:
+        rows.append({"path": None, "name": "(library-wide)", "folder": "", "status": "invalid",
+                     "problems": stray})
+    return rows
+
+
+def _same_file(name: str, path: Path) -> bool:
+    """Return True when a problem's file name refers to ``path``."""
+    if not name:
+        return False
+    candidate = Path(name)
+    if candidate.is_absolute() or candidate.exists():
+        return candidate.resolve() == path.resolve()
+    return candidate.name == path.name
+
+
+def has_app() -> bool:
+    """Return True when called inside an app context (for callers outside Flask)."""
+    return has_app_context()
