@@ -297,7 +297,7 @@ def expire_if_due(attempt: Attempt, now: datetime) -> bool:
     if state.ended or clock(now) < state.started_at + state.time_limit:
         return False
     scenario = library.scenario_for_hash(attempt.scenario_hash)
-    result = engine.submit(scenario, state, Action(type="answer", value=""), clock(now))
+    result = engine.expire(scenario, state, clock(now))
     if result.error or not result.state.ended:
         return False
     try:

@@ -97,8 +97,8 @@ def index() -> str:
     return render_template("candidate/index.html", **overview(invitation))
 
 
-@bp.route("/candidate/next")
-def next() -> Response:  # noqa: A001 - endpoint name used in URLs
+@bp.route("/candidate/next", endpoint="next")
+def continue_assessment() -> Response:
     """Resume the scenario in progress or start the next one; finish after the last."""
     invitation = current_invitation()
     if invitation.consented_at is None:

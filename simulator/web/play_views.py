@@ -190,21 +190,19 @@ def speaker(event: Mapping[str, Any], v: Mapping[str, Any]) -> str:
 
 def view_model(view: Mapping[str, Any], scenario: Any) -> dict[str, Any]:
     """Flatten the engine's public view into the names the templates use."""
-    step = view.get("step")
-    info: Mapping[str, Any] = step if isinstance(step, Mapping) else view
-    step_id = info.get("id") if isinstance(step, Mapping) else step
+    step = _mapping(view.get("step"))
     machine = _mapping(view.get("machine"))
-    shell = str(info.get("shell") or "cmd")
+    shell = str(view.get("shell") or "cmd")
     return {
-        "step_id": step_id or "",
-        "kind": info.get("kind", ""),
-        "title": info.get("title", ""),
-        "prompt": info.get("prompt", ""),
-        "options": _items(info.get("options")),
-        "multiple": bool(info.get("multiple")),
-        "fields": _fields(info.get("fields")),
-        "form": info.get("form") or "ticket_note",
-        "min_words": int(info.get("min_words") or 0),
+        "step_id": str(step.get("id", "")),
+        "kind": str(step.get("kind", "")),
+        "title": str(step.get("title", "")),
+        "prompt": str(step.get("prompt", "")),
+        "options": _items(view.get("options")),
+        "multiple": bool(view.get("multiple")),
+        "fields": _fields(view.get("fields")),
+        "form": view.get("form") or "ticket_note",
+        "min_words": int(view.get("min_words") or 0),
         "shell": shell,
         "hints": [dict(h) for h in view.get("hints") or ()],
         "seconds_left": view.get("seconds_left"),
