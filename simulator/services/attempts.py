@@ -10,8 +10,6 @@ the same attempt collide so only the first applies.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,12 +20,11 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from simulator.domain import engine, scoring
 from simulator.domain.session import Action, Event, SessionState
-from simulator.services import library
+from simulator.services import assessments, library
 from simulator.services.errors import (
     Conflict,
     Forbidden,
     InvalidInput,
-    InvitationError,
     NotFound,
 )
 from simulator.store.db import db
@@ -383,31 +380,10 @@ def _clean_detail(detail: Mapping[str, Any] | None) -> dict[str, Any]:
 # --- assessment flow: invitation link -> consent -> scenarios in order -> finished ---
 
 
-def token_hash(token: str) -> str:
-    """Return the sha256 hex digest an invitation stores instead of its token."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def open_invitation(token: str, now: datetime) -> Invitation:
-    """Return the invitation for a link token; the link works until it is finished."""
-    if not token or len(token) > 200:
-        raise InvitationError("unknown", "This invitation link is not valid.")
-    invitation = db.session.execute(
-        select(Invitation).where(Invitation.token_hash == token_hash(token))
-    ).scalar_one_or_none()
-    if invitation is None:
-        raise InvitationError("unknown", "This invitation link is not valid.")
-    if invitation.revoked_at is not None:
-        raise InvitationError("revoked", "This invitation has been withdrawn.")
-    started = invitation.consented_at is not None
-    if not started and now >= invitation.expires_at:
-        raise InvitationError("expired", "This invitation has expired. Ask for a new link.")
-    if not started and not invitation.assessment.is_open(now):
-        raise InvitationError("closed", "This assessment is not open at the moment.")
-    if invitation.opened_at is None:
-        invitation.opened_at = now
-        db.session.commit()
-    return invitation
+    """Return the usable invitation for a link token (InvitationError otherwise)."""
+    invitation = assessments.invitation_for_token(token, now)
+    return assessments.mark_opened(invitation, now)
 
 
 def candidate_for(invitation: Invitation) -> User:
@@ -416,15 +392,16 @@ def candidate_for(invitation: Invitation) -> User:
         user = db.session.get(User, invitation.candidate_user_id)
         if user is not None:
             return user
-    user = User(
-        name=invitation.candidate_name,
-        email=f"candidate-{invitation.id}-{secrets.token_hex(4)}@invitation.invalid",
-        role="candidate",
-        password_hash=None,
-        is_active=True,
-    )
-    db.session.add(user)
-    db.session.flush()
+    user = db.session.execute(
+        select(User).where(User.email == invitation.candidate_email)
+    ).scalar_one_or_none()
+    if user is None:
+        user = User(name=invitation.candidate_name, email=invitation.candidate_email,
+                    role="candidate", password_hash=None, is_active=True)
+        db.session.add(user)
+        db.session.flush()
+    elif user.role != "candidate":
+        raise Forbidden("This invitation's e-mail belongs to a staff account.")
     invitation.candidate_user_id = user.id
     db.session.commit()
     return user
@@ -432,9 +409,7 @@ def candidate_for(invitation: Invitation) -> User:
 
 def consent(invitation: Invitation, now: datetime) -> None:
     """Record that the candidate read what is recorded and chose to start."""
-    if invitation.consented_at is None:
-        invitation.consented_at = now
-        db.session.commit()
+    assessments.mark_consented(invitation, now)
 
 
 def invitation_attempts(invitation: Invitation) -> dict[int, Attempt]:
@@ -460,7 +435,5 @@ def next_attempt(invitation: Invitation, user: User, now: datetime) -> Attempt |
             )
         if attempt.status == "in_progress":
             return attempt
-    if invitation.finished_at is None:
-        invitation.finished_at = now
-        db.session.commit()
+    assessments.mark_finished(invitation, now)
     return None

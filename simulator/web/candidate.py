@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, redirect, render_template, url_for
+from flask import Blueprint, Flask, current_app, redirect, render_template, session, url_for
 from flask_login import current_user, login_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -30,6 +30,7 @@ bp = Blueprint("candidate", __name__)
 require_roles(bp, "candidate", public=("landing", "consent"))
 
 RETENTION_DAYS_DEFAULT = 365
+INVITATION_KEY = "candidate-invitation"
 
 
 def init_app(app: Flask) -> None:
@@ -45,6 +46,7 @@ def _enter(token: str) -> Invitation:
     user = attempts.candidate_for(invitation)
     if not current_user.is_authenticated or current_user.id != user.id:
         login_user(user)
+    session[INVITATION_KEY] = invitation.id
     return invitation
 
 
@@ -80,11 +82,11 @@ def consent(token: str) -> Response | str:
 
 def current_invitation() -> Invitation:
     """Return the signed-in candidate's invitation (404 if none)."""
-    invitation = db.session.execute(
-        select(Invitation)
-        .where(Invitation.candidate_user_id == current_user.id)
-        .order_by(Invitation.id.desc())
-    ).scalars().first()
+    query = select(Invitation).where(Invitation.candidate_user_id == current_user.id)
+    chosen = session.get(INVITATION_KEY)
+    if isinstance(chosen, int):
+        query = query.where(Invitation.id == chosen)
+    invitation = db.session.execute(query.order_by(Invitation.id.desc())).scalars().first()
     if invitation is None or invitation.revoked_at is not None:
         raise NotFound("There is no assessment for this account.")
     return invitation
