@@ -79,6 +79,31 @@ class ResultsPage:
         """Return the number of pages (at least 1)."""
         return max(1, -(-self.total // self.filters.per_page))
 
+    @property
+    def page(self) -> int:
+        """Return the current page number."""
+        return self.filters.page
+
+    @property
+    def has_prev(self) -> bool:
+        """Return True when there is a previous page."""
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        """Return True when there is a next page."""
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        """Return the previous page number."""
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        """Return the next page number."""
+        return self.page + 1
+
 
 @dataclass(frozen=True)
 class Standing:

@@ -64,6 +64,8 @@ class AttemptReview:
     notes: list[ReviewNote]
     blind: bool
     levels: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    step_kinds: dict[str, str] = field(default_factory=dict)
+    persona: str = "Caller"
 
 
 def audit(actor_id: int | None, action: str, object_type: str, object_id: int,
@@ -160,9 +162,13 @@ def attempt_review(user: Any, attempt_id: int, blind: bool = False) -> AttemptRe
                 turn_criteria[index].append(view.criterion.id)
     levels = {c.id: [(lv.id, lv.label, lv.points) for lv in c.levels]
               for c in (rubric.criteria if rubric else ())}
+    scenario = _scenario(attempt)
     return AttemptReview(
         attempt=attempt, invitation=attempt.invitation,
-        scenario_title=_scenario_title(attempt), events=events, auto=auto, final=final,
+        scenario_title=scenario.title if scenario else attempt.scenario_id,
+        step_kinds={s.id: s.kind for s in scenario.steps} if scenario else {},
+        persona=scenario.persona.name if scenario else "Caller",
+        events=events, auto=auto, final=final,
         criteria=criteria, turn_criteria=dict(turn_criteria),
         signals=list(db.session.scalars(sa.select(IntegritySignal).where(
             IntegritySignal.attempt_id == attempt.id).order_by(IntegritySignal.at))),
@@ -172,12 +178,12 @@ def attempt_review(user: Any, attempt_id: int, blind: bool = False) -> AttemptRe
     )
 
 
-def _scenario_title(attempt: Attempt) -> str:
-    """Return the scenario's title (its id when the snapshot is unavailable)."""
+def _scenario(attempt: Attempt) -> Any:
+    """Return the scenario snapshot the attempt ran against (None when unavailable)."""
     try:
-        return library.scenario_for_hash(attempt.scenario_hash).title
+        return library.scenario_for_hash(attempt.scenario_hash)
     except (KeyError, LookupError, NotFound):
-        return attempt.scenario_id
+        return None
 
 
 def _clean(text: str | None, label: str, low: int, high: int, name: str) -> str:
@@ -359,3 +365,32 @@ def _collect_pairs(attempt_id: int, latest: dict[tuple[int, str], HumanScore],
             continue
         pairs[(rubric.id, criterion.id)].append(pair)
         labels[(rubric.id, criterion.id)] = criterion.label
+
+
+def decisions_for(invitation_id: int) -> list[Decision]:
+    """Return the decisions on an invitation, newest first."""
+    return list(db.session.scalars(
+        sa.select(Decision).where(Decision.invitation_id == invitation_id)
+        .order_by(Decision.id.desc())))
+
+
+def notes_for(invitation_id: int) -> list[ReviewNote]:
+    """Return the notes on an invitation, oldest first."""
+    return list(db.session.scalars(
+        sa.select(ReviewNote).where(ReviewNote.invitation_id == invitation_id)
+        .order_by(ReviewNote.id)))
+
+
+def author_names(ids: set[int]) -> dict[int, str]:
+    """Return {user id: name} for some users."""
+    from simulator.store.models import User
+
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(User.id, User.name).where(User.id.in_(ids))).tuples().all())
+
+
+def competency_names() -> dict[str, str]:
+    """Return {competency id: name} from the framework."""
+    return {c.id: c.name for c in library.catalog().framework.competencies}
