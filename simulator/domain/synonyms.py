@@ -60,6 +60,7 @@ CUE_PHRASES: dict[str, tuple[str, ...]] = {
         "that sounds stressful", "that must be", "that sounds difficult", "must be annoying",
         "that is annoying", "sounds annoying", "what a pain", "stressful", "frustrating",
         "i get it", "understandable", "i would feel the same", "under pressure",
+        "sorry to hear", "that is not good", "no wonder",
     ),
     "courtesy": (
         "please", "thank you", "thanks", "hello", "hi", "good morning", "good afternoon",
