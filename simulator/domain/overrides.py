@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from simulator.domain.model import Criterion, Rubric
+from simulator.domain.scoring import percent
 from simulator.domain.session import CriterionScore, FlagHit, ScoreReport
 
 
@@ -95,21 +96,12 @@ def _overridden(score: CriterionScore, criterion: Criterion, level_id: str) -> C
     )
 
 
-def _percent(criteria: list[CriterionScore]) -> float | None:
-    """Return sum(points*weight)/sum(max*weight) as 0-100 (None when nothing to score)."""
-    possible = sum(c.max * c.weight for c in criteria)
-    if possible <= 0:
-        return None
-    earned = sum(c.points * c.weight for c in criteria)
-    return round(100.0 * earned / possible, 2)
-
-
 def _total(raw_total: float, hint_penalty: int, flags: tuple[FlagHit, ...]) -> float:
-    """Return the total after hint penalties (floor 0) and flag caps."""
+    """Return the total after hint penalties (floor 0) and flag caps, as scoring does."""
     total = max(0.0, raw_total - hint_penalty)
     for flag in flags:
         total = min(total, float(flag.cap))
-    return round(total, 2)
+    return round(total, 1)
 
 
 def apply_overrides(
@@ -136,18 +128,17 @@ def apply_overrides(
         return report
     competencies = dict(report.competencies)
     for competency in {c.competency for c in criteria}:
-        value = _percent([c for c in criteria if c.competency == competency])
+        value = percent([c for c in criteria if c.competency == competency])
         if value is not None:
-            competencies[competency] = value
-    raw_total = _percent(criteria)
-    raw_total = report.raw_total if raw_total is None else raw_total
-    total = _total(raw_total, report.hint_penalty, report.flags)
+            competencies[competency] = round(value, 1)
+    raw = percent(criteria) or 0.0
+    total = _total(raw, report.hint_penalty, report.flags)
     failed = any(flag.effect == "fail" for flag in report.flags)
     return replace(
         report,
         criteria=tuple(criteria),
         competencies=competencies,
-        raw_total=raw_total,
+        raw_total=round(raw, 1),
         total=total,
         passed=total >= report.pass_mark and not failed,
     )

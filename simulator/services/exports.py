@@ -58,7 +58,7 @@ def _signal_counts(assessment_id: int) -> dict[int, int]:
         .join(Attempt, Attempt.id == IntegritySignal.attempt_id)
         .where(Attempt.assessment_id == assessment_id)
         .group_by(IntegritySignal.attempt_id)
-    ).tuples().all())
+    ).all())
 
 
 def _final_scores(attempt: Any, score: Any, overrides: Mapping[str, str]
@@ -190,7 +190,7 @@ def _author_names(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(
-        sa.select(User.id, User.name).where(User.id.in_(ids))).tuples().all())
+        sa.select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
 def xapi_statements(user: Any, assessment_id: int, base_iri: str) -> list[dict[str, Any]]:

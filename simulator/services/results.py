@@ -338,7 +338,7 @@ def _stale(rows: Sequence[tuple[InvitationSummary, Invitation]]) -> list[Invitat
         .join(AutoScore, AutoScore.attempt_id == Attempt.id)
         .where(Attempt.invitation_id.in_(ids))
         .group_by(Attempt.invitation_id)
-    ).tuples().all()) if ids else {}
+    ).all()) if ids else {}
     return [
         invitation for summary, invitation in rows
         if summary.attempts_scored != scored.get(invitation.id, 0)
@@ -354,7 +354,7 @@ def _page_rows(assessment_id: int, filters: ResultFilters, now: datetime) -> lis
     )
     query = _ordered(_filtered(query, assessment_id, filters, now), filters)
     offset = (filters.page - 1) * filters.per_page
-    return list(db.session.execute(query.limit(filters.per_page).offset(offset)).tuples())
+    return list(db.session.execute(query.limit(filters.per_page).offset(offset)))
 
 
 def results_page(user: Any, assessment_id: int, filters: ResultFilters,

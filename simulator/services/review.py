@@ -388,7 +388,7 @@ def author_names(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(
-        sa.select(User.id, User.name).where(User.id.in_(ids))).tuples().all())
+        sa.select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
 def competency_names() -> dict[str, str]:

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from simulator.services import exports, results, review
 from simulator.services.errors import InvalidInput
@@ -89,7 +90,7 @@ def _override_form(view: review.AttemptReview, criterion_id: str,
     """Return an override form whose level choices are the criterion's levels."""
     form = form or OverrideForm(formdata=None, criterion=criterion_id,
                                 blind="1" if view.blind else "0")
-    form.level.choices = [(lv, f"{label} ({points} pts)")
+    form.level.choices = [SelectChoice(lv, f"{label} ({points} pts)")
                           for lv, label, points in view.levels.get(criterion_id, [])]
     form.level.id = f"level-{criterion_id}"
     form.reason.id = f"reason-{criterion_id}"

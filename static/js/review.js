@@ -52,11 +52,10 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest(".select-criterion");
     if (button) { selectCriterion(button); return; }
+    if (event.target.closest("[data-print]")) { window.print(); return; }
     if (event.target.closest("a, button, input, textarea, select, summary")) { return; }
     var li = event.target.closest(".review-transcript li.has-criteria");
     if (li) { selectTurn(li); }
-    var print = event.target.closest("[data-print]");
-    if (print) { window.print(); }
   });
 
   document.addEventListener("keydown", function (event) {

@@ -12,10 +12,16 @@ from wtforms import (
     SelectField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from simulator.services.review import MAX_NOTE, MAX_REASON, MIN_REASON
 from simulator.store.review_models import DECISIONS
+
+
+def _choices(*pairs: tuple[str, str]) -> list[SelectChoice]:
+    """Return select choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class OverrideForm(FlaskForm):
@@ -50,7 +56,7 @@ class DecisionForm(FlaskForm):
 
     decision = RadioField(
         "Decision",
-        choices=[(d, d.capitalize()) for d in DECISIONS],
+        choices=[SelectChoice(d, d.capitalize()) for d in DECISIONS],
         validators=[DataRequired("Choose advance, hold or reject.")],
     )
     note = TextAreaField(
@@ -67,22 +73,19 @@ class ResultsFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField("Candidate name", validators=[Optional(), Length(max=120)])
-    status = SelectField("Status", choices=[("", "Any status"), ("invited", "Invited"),
-                                            ("started", "Started"), ("finished", "Finished"),
-                                            ("expired", "Expired"), ("revoked", "Revoked")],
-                         validators=[Optional()])
-    verdict = SelectField("Verdict", choices=[("", "Any verdict"), ("pass", "Pass"),
-                                              ("discuss", "Discuss"), ("below", "Below"),
-                                              ("none", "No verdict yet")],
-                          validators=[Optional()])
+    status = SelectField("Status", choices=_choices(
+        ("", "Any status"), ("invited", "Invited"), ("started", "Started"),
+        ("finished", "Finished"), ("expired", "Expired"), ("revoked", "Revoked")),
+        validators=[Optional()])
+    verdict = SelectField("Verdict", choices=_choices(
+        ("", "Any verdict"), ("pass", "Pass"), ("discuss", "Discuss"), ("below", "Below"),
+        ("none", "No verdict yet")), validators=[Optional()])
     flagged = BooleanField("Only with critical flags")
-    sort = SelectField("Sort by", choices=[("overall", "Overall score"), ("name", "Name"),
-                                           ("verdict", "Verdict"), ("flags", "Critical flags"),
-                                           ("signals", "Integrity signals"),
-                                           ("finished", "Finished")],
-                       validators=[Optional()])
-    order = SelectField("Order", choices=[("desc", "High to low / Z-A"),
-                                          ("asc", "Low to high / A-Z")],
-                        validators=[Optional()])
+    sort = SelectField("Sort by", choices=_choices(
+        ("overall", "Overall score"), ("name", "Name"), ("verdict", "Verdict"),
+        ("flags", "Critical flags"), ("signals", "Integrity signals"),
+        ("finished", "Finished")), validators=[Optional()])
+    order = SelectField("Order", choices=_choices(
+        ("desc", "High to low / Z-A"), ("asc", "Low to high / A-Z")), validators=[Optional()])
     page = IntegerField("Page", default=1,
                         validators=[Optional(), NumberRange(min=1, max=1_000_000)])
