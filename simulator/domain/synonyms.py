@@ -66,7 +66,7 @@ CUE_PHRASES: dict[str, tuple[str, ...]] = {
         "please", "thank you", "thanks", "hello", "hi", "good morning", "good afternoon",
         "good evening", "appreciate", "happy to help", "glad to help", "you are welcome",
         "have a good day", "have a great day", "have a nice day", "my pleasure",
-        "would you mind", "could you please", "kind regards",
+        "would you mind", "could you please", "could you", "may i", "kind regards",
     ),
     "apology": (
         "sorry", "apologise", "apologize", "apologies", "my apologies", "i apologise",
