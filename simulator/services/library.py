@@ -19,7 +19,6 @@ from simulator.store.db import db
 from simulator.store.models import ContentSnapshot
 
 LIBRARY_KEY = "simulator.library"
-YAML_SUFFIXES = (".yaml", ".yml")
 PARSED_CACHE_SIZE = 128
 
 
@@ -49,7 +48,7 @@ class LibraryState:
 
 def load_catalog(scenarios_dir: Path | str, rubrics_dir: Path | str) -> Any:
     """Load the library with the domain Catalog (raises if it is unavailable)."""
-    module = importlib.import_module("simulator.domain.catalog")
+    module = importlib.import_module("simulator.catalog")
     return module.Catalog.load(Path(scenarios_dir), Path(rubrics_dir))
 
 
@@ -79,15 +78,22 @@ def _load_into(state: LibraryState) -> None:
 
 
 def _read_texts(catalog: Any) -> dict[str, tuple[str, str, str]]:
-    """Map each loaded scenario/rubric hash to its exact source text."""
+    """Map each loaded scenario/rubric hash to its exact source text (re-checked)."""
     texts: dict[str, tuple[str, str, str]] = {}
-    items: list[tuple[str, Scenario | Rubric]] = [
-        ("scenario", s) for s in catalog.scenarios.values()
-    ] + [("rubric", r) for r in catalog.rubrics.values()]
-    for kind, item in items:
-        path = Path(item.source)
-        if item.content_hash and path.is_file():
-            texts[item.content_hash] = (kind, item.id, path.read_text(encoding="utf-8"))
+    for status in getattr(catalog, "files", ()):
+        pool = {"scenario": catalog.scenarios, "rubric": catalog.rubrics}.get(status.kind)
+        item = pool.get(status.id) if pool is not None else None
+        path = Path(status.path)
+        if item is None or not item.content_hash or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        parser = parse_scenario if status.kind == "scenario" else parse_rubric
+        try:
+            same = parser(text, str(path)).content_hash == item.content_hash
+        except ContentError:
+            same = False
+        if same:
+            texts[item.content_hash] = (status.kind, item.id, text)
     return texts
 
 
@@ -203,43 +209,17 @@ def rubric_for_hash(content_hash: str) -> Rubric:
     return item
 
 
-def library_files(app: Flask | None = None) -> list[Path]:
-    """Return every YAML file in the scenarios and rubrics folders, sorted."""
-    state = _state(app)
-    files: list[Path] = []
-    for folder in (state.scenarios_dir, state.rubrics_dir):
-        if folder.is_dir():
-            files.extend(p for p in sorted(folder.iterdir()) if p.suffix in YAML_SUFFIXES)
-    return files
-
-
 def file_report(app: Flask | None = None) -> list[dict[str, Any]]:
-    """Return one row per library file: path, kind folder, status and its problems."""
+    """Return one row per library file: name, kind, status (valid|warning|invalid), problems."""
     state = _state(app)
-    problems = list(getattr(state.catalog, "problems", []) or [])
     rows = []
-    for path in library_files(app):
-        mine = [p for p in problems if _same_file(p.file, path)]
-        errors = [p for p in mine if getattr(p, "is_error", True)]
-        status = "invalid" if errors else ("warning" if mine else "valid")
-        rows.append({"path": path, "name": path.name, "folder": path.parent.name,
-                     "status": status, "problems": mine})
-    known = {str(r["path"].resolve()) for r in rows}
-    stray = [p for p in problems if not p.file or str(Path(p.file).resolve()) not in known]
-    if stray:
-        rows.append({"path": None, "name": "(library-wide)", "folder": "", "status": "invalid",
-                     "problems": stray})
+    for status in getattr(state.catalog, "files", ()):
+        problems = list(status.problems)
+        errors = [p for p in problems if p.is_error]
+        label = "invalid" if errors else ("warning" if problems else "valid")
+        rows.append({"name": status.name, "path": status.path, "kind": status.kind,
+                     "id": status.id, "status": label, "problems": problems})
     return rows
-
-
-def _same_file(name: str, path: Path) -> bool:
-    """Return True when a problem's file name refers to ``path``."""
-    if not name:
-        return False
-    candidate = Path(name)
-    if candidate.is_absolute() or candidate.exists():
-        return candidate.resolve() == path.resolve()
-    return candidate.name == path.name
 
 
 def has_app() -> bool:

@@ -38,8 +38,18 @@ def is_production(environ: dict[str, str] | None = None) -> bool:
     return any(v.strip().lower() == "production" for v in values)
 
 
+def content_dirs() -> tuple[Path, Path]:
+    """Return (scenarios, rubrics): $SIMULATOR_CONTENT_DIR, the checkout, or the wheel."""
+    try:
+        from simulator.catalog import default_content_dirs
+    except ImportError:
+        return resource_dir("scenarios"), resource_dir("rubrics")
+    return default_content_dirs()
+
+
 def default_config(instance_path: str) -> dict[str, Any]:
     """Return the built-in defaults (overridden by FLASK_* env and test_config)."""
+    scenarios, rubrics = content_dirs()
     return {
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "simulator.sqlite3"),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
@@ -58,8 +68,8 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "LOGIN_RATE_LIMIT": "10 per minute; 50 per hour",
         "INVITATION_RATE_LIMIT": "30 per minute",
         "INVITATION_DAYS": 7,
-        "SCENARIOS_DIR": str(resource_dir("scenarios")),
-        "RUBRICS_DIR": str(resource_dir("rubrics")),
+        "SCENARIOS_DIR": str(scenarios),
+        "RUBRICS_DIR": str(rubrics),
         "PRODUCTION": False,
     }
 
