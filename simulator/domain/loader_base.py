@@ -197,19 +197,26 @@ def _at(filename: str, mark: Any, message: str, fix: str) -> Problem:
 
 
 def _yaml_problem(filename: str, exc: yaml.MarkedYAMLError) -> Problem:
-    """Turn a PyYAML error into a Problem at the line it names."""
+    """Turn a PyYAML error into a Problem at the line it names, with a likely fix."""
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "invalid YAML"
-    message = f"YAML syntax error: {problem}"
-    if exc.context and exc.problem:
-        message = f"YAML syntax error: {exc.problem} ({exc.context})"
+    context = exc.context or ""
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     fix = "check indentation, colons and quoting on this line and the one above"
-    if "\\t" in problem or "'\\t'" in problem or "tab" in problem.lower():
+    if "'\\t'" in problem:
+        message = "YAML syntax error: a tab character is used for indentation"
         fix = "indent with spaces, never tabs"
-    elif "expected a single document" in (exc.context or "") + problem:
+    elif "expected a single document" in context + problem:
         message = "the file holds more than one YAML document"
         fix = "remove the `---` separator: one file holds one document"
-    elif "found character" in problem and "cannot start any token" in problem:
+    elif ("end of stream" in problem or "<stream end>" in problem) and exc.context_mark:
+        mark = exc.context_mark
+        what = "quote" if "quoted" in context else "bracket or quote"
+        message = f"YAML syntax error: the {what} opened here is never closed"
+        fix = "close the quote or bracket that opens here"
+    elif "mapping values are not allowed" in problem:
+        fix = "quote the value: text containing ': ' must be in double quotes"
+    elif "cannot start any token" in problem:
         fix = "quote the value (wrap it in double quotes)"
     return _at(filename, mark, message, fix)
 
@@ -264,6 +271,8 @@ class _Builder:
                 self.fail(key_node, sub, "merge keys (<<) are not allowed",
                           "write the merged content out in full")
                 continue
+            # a key's problems point at the key, not at a value on the next line
+            self.lines.add(sub, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             out[key] = self.build(value_node, sub, depth + 1)
         return out
 
