@@ -29,7 +29,13 @@ from simulator.services import attempts, library
 from simulator.services.errors import InvalidInput, ServiceError
 from simulator.store.models import Attempt
 from simulator.web.extensions import now
-from simulator.web.forms.play import TurnForm, draft_text, form_value, parse_expected_index
+from simulator.web.forms.play import (
+    TurnForm,
+    draft_text,
+    form_value,
+    parse_action,
+    parse_expected_index,
+)
 from simulator.web.guards import require_roles
 
 bp = Blueprint("play", __name__)
@@ -90,7 +96,7 @@ def json_turn(attempt: Attempt) -> Response | tuple[Response, int]:
         return jsonify({"error": "Send a JSON object."}), 400
     try:
         expected = parse_expected_index(body.get("expected_index"))
-        action = attempts.parse_action(body.get("type", "answer"), body.get("value", ""))
+        action = parse_action(body.get("type", "answer"), body.get("value", ""))
         play = attempts.submit_action(attempt, action, now(), expected)
     except attempts.StaleTurn as error:
         return jsonify({"error": error.message}), 409
@@ -108,7 +114,7 @@ def form_turn(attempt: Attempt) -> Response:
         view = current_view(attempt)
         kind = request.form.get("type", "answer")
         value = form_value(request.form, view) if kind == "answer" else request.form.get("value")
-        action = attempts.parse_action(kind, value)
+        action = parse_action(kind, value)
         attempts.submit_action(attempt, action, now(), expected)
     except attempts.StaleTurn as error:
         flash(error.message, "warning")
