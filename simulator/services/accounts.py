@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ MAX_PASSWORD = 128
 #: compared against when the e-mail is unknown, so timing does not reveal accounts
 _DUMMY_HASH = HASHER.hash("dummy password for timing equalisation")
 STAFF_ROLES = ("admin", "interviewer", "trainee")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,252}\.[^@\s.]{1,63}$")
 
 
 def normalise_email(email: str) -> str:
@@ -74,6 +76,8 @@ def create_user(
     if role not in ROLES:
         raise InvalidInput("Choose a valid role.", field="role")
     email = normalise_email(email)
+    if len(email) > 254 or not EMAIL_RE.match(email):
+        raise InvalidInput("Enter a valid e-mail address.", field="email")
     if find_by_email(email) is not None:
         raise InvalidInput("A user with this e-mail already exists.", field="email")
     generated = None

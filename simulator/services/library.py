@@ -63,9 +63,35 @@ def _state(app: Flask | None = None) -> LibraryState:
     return state
 
 
-def _load_into(state: LibraryState) -> None:
+#: process-wide cache of loaded libraries, keyed by folders and file stats, so many
+#: apps in one process (tests, workers' threads) do not re-parse unchanged files
+_SHARED: dict[tuple[str, str], tuple[tuple[Any, ...], Any, dict[str, Any]]] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def _fingerprint(*folders: Path) -> tuple[Any, ...]:
+    """Return the (path, mtime, size) of every file under the folders."""
+    stats = []
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    info = path.stat()
+                    stats.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(stats)
+
+
+def _load_into(state: LibraryState, force: bool = False) -> None:
     """(Re)load the catalog and the source text of every loaded file."""
+    key = (str(state.scenarios_dir), str(state.rubrics_dir))
     with state.lock:
+        stamp = _fingerprint(state.scenarios_dir, state.rubrics_dir)
+        with _SHARED_LOCK:
+            cached = _SHARED.get(key)
+        if cached is not None and cached[0] == stamp and not force:
+            state.catalog, state.texts, state.load_error = cached[1], dict(cached[2]), ""
+            state.parsed.clear()
+            return
         try:
             catalog = load_catalog(state.scenarios_dir, state.rubrics_dir)
             state.load_error = ""
@@ -75,6 +101,9 @@ def _load_into(state: LibraryState) -> None:
         state.catalog = catalog
         state.texts = _read_texts(catalog)
         state.parsed.clear()
+        if not state.load_error:
+            with _SHARED_LOCK:
+                _SHARED[key] = (stamp, catalog, dict(state.texts))
 
 
 def _read_texts(catalog: Any) -> dict[str, tuple[str, str, str]]:
@@ -105,7 +134,7 @@ def catalog(app: Flask | None = None) -> Any:
 def reload(app: Flask | None = None) -> Any:
     """Reload the library from disk and return the new catalog."""
     state = _state(app)
-    _load_into(state)
+    _load_into(state, force=True)
     return state.catalog
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from simulator.services import assessments, library
 from simulator.services.errors import Conflict, InvalidInput
@@ -37,11 +38,11 @@ def _utc(value: datetime | None) -> datetime | None:
 def _fill_choices(form: AssessmentForm, catalog: Any) -> None:
     """Offer the library's role profiles and scenarios."""
     roles = list(catalog.framework.roles)
-    form.role_profile_id.choices = [(CUSTOM, "Custom set (choose scenarios below)")] + [
-        (r.id, f"{r.name} — {len(r.scenarios)} scenarios") for r in roles
+    form.role_profile_id.choices = [SelectChoice(CUSTOM, "Custom set (choose scenarios below)")] + [
+        SelectChoice(r.id, f"{r.name} — {len(r.scenarios)} scenarios") for r in roles
     ]
     form.scenario_ids.choices = [
-        (s.id, f"{s.title} ({s.level}, up to {s.maximum_minutes} min)")
+        SelectChoice(s.id, f"{s.title} ({s.level}, up to {s.maximum_minutes} min)")
         for s in sorted(catalog.scenarios.values(), key=lambda s: s.title)
     ]
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from simulator.web.forms.fields import EmailAddress
 
 ROLE_CHOICES = [
-    ("interviewer", "Interviewer"),
-    ("trainee", "Trainee"),
-    ("admin", "Admin (author)"),
+    SelectChoice("interviewer", "Interviewer"),
+    SelectChoice("trainee", "Trainee"),
+    SelectChoice("admin", "Admin (author)"),
 ]
 PASSWORD_HINT = "At least 10 characters. Leave empty to generate one (shown once)."
 
@@ -26,7 +29,7 @@ class CreateUserForm(FlaskForm):
         validators=[
             DataRequired("Enter an e-mail address."),
             Length(max=254, message="Use at most 254 characters."),
-            Email("Enter a valid e-mail address.", check_deliverability=False),
+            EmailAddress(),
         ],
     )
     role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired("Choose a role.")])

@@ -13,7 +13,9 @@ from wtforms import (
     SubmitField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from simulator.web.forms.fields import EmailAddress
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 MAX_EXTRA = 24 * 60
@@ -75,7 +77,7 @@ class InvitationForm(FlaskForm):
         validators=[
             DataRequired("Enter the candidate's e-mail address."),
             Length(max=254, message="Use at most 254 characters."),
-            Email("Enter a valid e-mail address.", check_deliverability=False),
+            EmailAddress(),
         ],
     )
     extra_minutes = IntegerField(
