@@ -27,11 +27,24 @@ class Series:
     values: Mapping[str, float]
 
 
-def _point(centre: float, radius: float, index: int, count: int) -> tuple[float, float]:
+def _point(centre: tuple[float, float], radius: float, index: int,
+           count: int) -> tuple[float, float]:
     """Return the (x, y) of axis ``index`` of ``count`` at ``radius`` from the centre."""
     angle = -math.pi / 2 + 2 * math.pi * index / count
-    x = round(centre + radius * math.cos(angle), 2)
-    return (x, round(centre + radius * math.sin(angle), 2))
+    x = round(centre[0] + radius * math.cos(angle), 2)
+    return (x, round(centre[1] + radius * math.sin(angle), 2))
+
+
+def _wrap(label: str, width: int = 16) -> list[str]:
+    """Split a label into at most two lines of about ``width`` characters."""
+    if len(label) <= width or " " not in label:
+        return [label]
+    words, first = label.split(), ""
+    while words and len(f"{first} {words[0]}".strip()) <= width:
+        first = f"{first} {words.pop(0)}".strip()
+    if not first:
+        first = words.pop(0)
+    return [first, " ".join(words)] if words else [first]
 
 
 def _polygon(points: Sequence[tuple[float, float]]) -> str:
@@ -39,7 +52,7 @@ def _polygon(points: Sequence[tuple[float, float]]) -> str:
     return " ".join(f"{x},{y}" for x, y in points)
 
 
-def _grid(centre: float, radius: float, count: int) -> list[str]:
+def _grid(centre: tuple[float, float], radius: float, count: int) -> list[str]:
     """Return the rings (25/50/75/100) and spokes of the chart."""
     parts = []
     for fraction in (0.25, 0.5, 0.75, 1.0):
@@ -48,23 +61,31 @@ def _grid(centre: float, radius: float, count: int) -> list[str]:
                      f'stroke="#8a8f98" stroke-width="1"/>')
     for i in range(count):
         x, y = _point(centre, radius, i, count)
-        parts.append(f'<line class="radar-spoke" x1="{centre}" y1="{centre}" x2="{x}" y2="{y}" '
-                     f'stroke="#8a8f98" stroke-width="1"/>')
+        parts.append(f'<line class="radar-spoke" x1="{centre[0]}" y1="{centre[1]}" x2="{x}" '
+                     f'y2="{y}" stroke="#8a8f98" stroke-width="1"/>')
     return parts
 
 
-def _labels(centre: float, radius: float, axes: Sequence[tuple[str, str]]) -> list[str]:
-    """Return the axis labels placed just outside the outer ring."""
+def _labels(centre: tuple[float, float], radius: float,
+            axes: Sequence[tuple[str, str]]) -> list[str]:
+    """Return the axis labels placed just outside the outer ring (wrapped to 2 lines)."""
     parts = []
     for i, (_axis_id, label) in enumerate(axes):
-        x, y = _point(centre, radius + 18, i, len(axes))
-        anchor = "middle" if abs(x - centre) < 1 else ("start" if x > centre else "end")
+        x, y = _point(centre, radius + 14, i, len(axes))
+        anchor = "middle" if abs(x - centre[0]) < 1 else ("start" if x > centre[0] else "end")
+        lines = _wrap(label)
+        if y < centre[1] - 1:
+            y -= 14 * (len(lines) - 1)
+        spans = "".join(
+            f'<tspan x="{x}" dy="{0 if n == 0 else 14}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
+        )
         parts.append(f'<text x="{x}" y="{y}" text-anchor="{anchor}" dominant-baseline="middle" '
-                     f'font-size="12" fill="#1f2328">{escape(label)}</text>')
+                     f'font-size="12" fill="#1f2328">{spans}</text>')
     return parts
 
 
-def _series(centre: float, radius: float, axes: Sequence[tuple[str, str]], index: int,
+def _series(centre: tuple[float, float], radius: float, axes: Sequence[tuple[str, str]], index: int,
             series: Series) -> list[str]:
     """Return one series' polygon and markers."""
     count = len(axes)
@@ -102,7 +123,7 @@ def _legend(top: float, series: Sequence[Series]) -> list[str]:
 
 
 def radar_svg(axes: Sequence[tuple[str, str]], series: Sequence[Series], *,
-              chart_id: str = "radar", size: int = 360) -> str:
+              chart_id: str = "radar", radius: int = 130) -> str:
     """Return an accessible SVG radar chart of 0-100 values per (axis id, label).
 
     Raises ValueError with fewer than 3 axes or more than ``MAX_SERIES`` series.
@@ -111,8 +132,10 @@ def radar_svg(axes: Sequence[tuple[str, str]], series: Sequence[Series], *,
         raise ValueError("a radar chart needs at least 3 axes")
     if not 1 <= len(series) <= MAX_SERIES:
         raise ValueError(f"a radar chart shows 1 to {MAX_SERIES} series")
-    centre, radius = size / 2, size / 2 - 70
-    height = size + 20 * len(series) + 10
+    width = 2 * radius + 300
+    centre = (width / 2, radius + 50.0)
+    top_of_legend = 2 * radius + 110
+    height = top_of_legend + 20 * len(series)
     names = ", ".join(s.name for s in series)
     summary = "; ".join(
         f"{s.name}: " + ", ".join(f"{label} {round(float(s.values.get(a, 0.0)))}"
@@ -121,7 +144,7 @@ def radar_svg(axes: Sequence[tuple[str, str]], series: Sequence[Series], *,
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="radar" role="img" '
-        f'viewBox="0 0 {size} {height}" width="{size}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">Competency scores (0-100): {escape(names)}</title>',
         f'<desc id="{chart_id}-desc">{escape(summary)}</desc>',
@@ -130,6 +153,6 @@ def radar_svg(axes: Sequence[tuple[str, str]], series: Sequence[Series], *,
     ]
     for index, item in enumerate(series):
         parts.extend(_series(centre, radius, axes, index, item))
-    parts.extend(_legend(size + 5, series))
+    parts.extend(_legend(top_of_legend, series))
     parts.append("</svg>")
     return "\n".join(parts)

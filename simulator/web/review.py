@@ -72,7 +72,8 @@ def results_view(assessment_id: int) -> tuple[str, int] | str:
     page = results.results_page(current_user, assessment_id, filters, now())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     status = 200 if valid else 400
-    return render_template("review/results.html", page=page, form=form, args=args), status
+    return render_template("review/results.html", page=page, form=form, args=args,
+                           names=review.competency_names()), status
 
 
 @bp.route("/attempts/<int:attempt_id>")
@@ -156,6 +157,7 @@ def _candidate_context(invitation_id: int) -> dict[str, Any]:
         "decisions": decisions, "notes": review.notes_for(invitation.id), "audit": trail,
         "competencies": results.assessment_competencies(invitation.assessment),
         "authors": review.author_names({e.actor_id for e in trail if e.actor_id}),
+        "names": review.competency_names(),
     }
 
 
