@@ -10,7 +10,7 @@ from simulator.services import attempts, library, practice, progress
 from simulator.services.errors import Conflict
 from simulator.web import play_views
 from simulator.web.extensions import now
-from simulator.web.forms.play import PracticeFilterForm, TurnForm
+from simulator.web.forms.play import LEVELS, TurnForm, practice_filters
 from simulator.web.guards import require_roles
 from simulator.web.nav import register_nav
 
@@ -26,27 +26,28 @@ def init_app(app: Flask) -> None:
     register_nav(app, "Progress", "practice.progress_page", ["trainee"], order=20)
 
 
-def _competency_choices() -> list[tuple[str, str]]:
-    """Return the competency filter options from the framework."""
+def competency_names() -> dict[str, str]:
+    """Return competency id -> name from the framework, in framework order."""
     framework = library.catalog().framework
-    options = [(c.id, c.name) for c in framework.competencies] if framework else []
-    return [("", "Any competency"), *options]
+    return {c.id: c.name for c in framework.competencies} if framework else {}
 
 
 @bp.route("/")
 def index() -> str:
     """Show the catalogue, filtered by competency and level."""
-    form = PracticeFilterForm(request.args)
-    form.competency.choices = _competency_choices()
-    valid = form.validate()
-    competency = form.competency.data if valid else None
-    level = form.level.data if valid else None
-    entries = practice.catalogue(competency or None, level or None)
-    names = dict(form.competency.choices)
+    names = competency_names()
+    filters = practice_filters(request.args, list(names))
+    entries = practice.catalogue(filters["competency"] or None, filters["level"] or None)
     return render_template(
-        "practice/index.html", form=form, entries=entries, names=names,
-        start_form=TurnForm(formdata=None), recent=practice.history(current_user, limit=5),
+        "practice/index.html", filters=filters, entries=entries, names=names,
+        levels=LEVELS, start_form=TurnForm(formdata=None), titles=scenario_titles(),
+        recent=practice.history(current_user, limit=5),
     )
+
+
+def scenario_titles() -> dict[str, str]:
+    """Return scenario id -> title for history tables."""
+    return {s.id: s.title for s in library.catalog().scenarios.values()}
 
 
 @bp.route("/start/<scenario_id>", methods=["POST"])
@@ -79,10 +80,9 @@ def debrief_page(attempt_id: int) -> Response | str:
         report = practice.debrief(current_user, attempt_id)
     except Conflict:
         return redirect(url_for("play.attempt_page", attempt_id=attempt_id))
-    framework = library.catalog().framework
-    names = {c.id: c.name for c in framework.competencies} if framework else {}
     return render_template(
-        "practice/debrief.html", d=report, names=names, retry_form=TurnForm(formdata=None)
+        "practice/debrief.html", d=report, names=competency_names(),
+        retry_form=TurnForm(formdata=None),
     )
 
 
@@ -93,4 +93,5 @@ def progress_page() -> str:
         "practice/progress.html",
         series=progress.progress(current_user),
         history=practice.history(current_user),
+        titles=scenario_titles(),
     )

@@ -7,13 +7,14 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, HiddenField, SelectField, SubmitField
-from wtforms.validators import DataRequired, Optional
+from wtforms import BooleanField, HiddenField, SubmitField
+from wtforms.validators import DataRequired
 
 from simulator.domain.session import Action
 from simulator.services.errors import InvalidInput
 
 ACTION_TYPES = ("answer", "hint", "leave")
+LEVELS = ("entry", "mid", "senior")
 #: the largest answer accepted (characters of text, items of a list/mapping)
 MAX_TEXT = 20_000
 MAX_ITEMS = 100
@@ -35,18 +36,14 @@ class ConsentForm(FlaskForm):
     submit = SubmitField("Start the assessment")
 
 
-class PracticeFilterForm(FlaskForm):
-    """Catalogue filters (GET, no CSRF)."""
-
-    class Meta:
-        csrf = False
-
-    competency = SelectField("Competency", validators=[Optional()], choices=[])
-    level = SelectField(
-        "Level",
-        validators=[Optional()],
-        choices=[("", "Any level"), ("entry", "Entry"), ("mid", "Mid"), ("senior", "Senior")],
-    )
+def practice_filters(args: Mapping[str, str], competencies: Sequence[str]) -> dict[str, str]:
+    """Return the valid catalogue filters from a query string (unknown values ignored)."""
+    competency = args.get("competency", "")
+    level = args.get("level", "")
+    return {
+        "competency": competency if competency in competencies else "",
+        "level": level if level in LEVELS else "",
+    }
 
 
 def parse_action(raw_type: Any, value: Any) -> Action:
