@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from simulator.domain import replay
 from simulator.services import library
@@ -115,9 +115,9 @@ def test_debrief_waits_for_the_end_then_quotes_the_turns(
     assert "Points per criterion" in page and "What an expert did differently" in page
     assert "The turns that earned it:" in page
     weak_first, expert_first = playthrough(app, "weak")[0], playthrough(app, "expert")[0]
-    assert html.escape(weak_first) in page  # the trainee's own scoping turn is quoted
+    assert str(escape(weak_first)) in page  # the trainee's own scoping turn is quoted
     assert "The expert's inputs that earned it:" in page
-    assert html.escape(expert_first) in page  # and the expert's better one
+    assert str(escape(expert_first)) in page  # and the expert's better one
     with app.app_context():
         rubric = library.catalog().rubrics[SCENARIO]
     for criterion in rubric.criteria:
