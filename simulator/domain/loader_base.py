@@ -18,6 +18,12 @@ import yaml
 
 MAX_BYTES = 512 * 1024
 MAX_DEPTH = 64
+#: above this many possible nesting openers, parse with the pure-Python loader, whose
+#: recursion is bounded (libyaml's composer can overflow the C stack)
+FAST_MAX_OPENERS = 10_000
+ANCHOR_MESSAGE = "YAML anchors and aliases (&name / *name) are not allowed"
+ANCHOR_FIX = "write the repeated content out in full"
+_CLoader: Any = getattr(yaml, "CSafeLoader", None)
 
 _STR = "tag:yaml.org,2002:str"
 _SCALAR_TAGS = {
@@ -124,11 +130,7 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _Reject(
-                event.start_mark,
-                "YAML anchors and aliases (&name / *name) are not allowed",
-                "write the repeated content out in full",
-            )
+            raise _Reject(event.start_mark, ANCHOR_MESSAGE, ANCHOR_FIX)
         return super().compose_node(parent, index)
 
 
@@ -165,23 +167,56 @@ def _kind_name(kind: str) -> str:
     return names.get(kind, kind)
 
 
-def _compose(text: str, filename: str) -> yaml.Node:
-    """Compose the single document in ``text`` into a node graph."""
+def _fast_ok(text: str) -> bool:
+    """Return True when libyaml may compose ``text``: it is present, and the text cannot
+    nest deeply enough to overflow its C stack (that needs thousands of openers)."""
+    if _CLoader is None:
+        return False
+    openers = text.count("[") + text.count("{") + text.count("- ") + text.count("-\n")
+    return openers + text.count("?") < FAST_MAX_OPENERS
+
+
+def _reject_anchors(text: str) -> None:
+    """Raise _Reject at the first anchor or alias (scanned only if & or * occur)."""
+    if "&" not in text and "*" not in text:
+        return
+    for event in yaml.parse(text, Loader=_CLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Reject(event.start_mark, ANCHOR_MESSAGE, ANCHOR_FIX)
+
+
+def _compose_nodes(text: str) -> yaml.Node | None:
+    """Compose with libyaml when safe, else with the pure-Python loader."""
+    if _fast_ok(text):
+        _reject_anchors(text)
+        return yaml.compose(text, Loader=_CLoader)
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _compose(text: str, filename: str) -> yaml.Node:
+    """Compose the single document in ``text`` into a node graph."""
+    try:
+        node = _compose_nodes(text)
     except _Reject as exc:
         raise ContentError([_at(filename, exc.mark, exc.message, exc.fix)]) from None
     except yaml.MarkedYAMLError as exc:
-        raise ContentError([_yaml_problem(filename, exc)]) from None
+        raise ContentError([_yaml_problem(filename, exc, text)]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        raise ContentError([Problem(
+            filename, line, 1, "", f"character #x{exc.character:04x} is not allowed in YAML",
+            "remove the control character (or write it as an escape in double quotes)",
+        )]) from None
     except yaml.YAMLError as exc:
         raise ContentError([Problem(filename, 1, 1, "", f"YAML error: {exc}",
                                     "fix the YAML syntax")]) from None
     except RecursionError:
         raise ContentError([Problem(filename, 1, 1, "", "the document is nested too deeply",
                                     "flatten the structure")]) from None
-    finally:
-        loader.dispose()
     if node is None:
         raise ContentError([Problem(
             filename, 1, 1, "", "the file is empty",
@@ -196,14 +231,25 @@ def _at(filename: str, mark: Any, message: str, fix: str) -> Problem:
     return Problem(filename, line, column, "", message, fix)
 
 
-def _yaml_problem(filename: str, exc: yaml.MarkedYAMLError) -> Problem:
+def _char_at(text: str, mark: Any) -> str:
+    """Return the character at a mark's line/column, or ""."""
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
+
+
+def _yaml_problem(filename: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     """Turn a PyYAML error into a Problem at the line it names, with a likely fix."""
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "invalid YAML"
     context = exc.context or ""
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
     fix = "check indentation, colons and quoting on this line and the one above"
-    if "'\\t'" in problem:
+    if "'\\t'" in problem or "tab character" in problem or (
+            "cannot start any token" in problem and _char_at(text, mark) == "\t"):
         message = "YAML syntax error: a tab character is used for indentation"
         fix = "indent with spaces, never tabs"
     elif "expected a single document" in context + problem:
@@ -257,6 +303,10 @@ class _Builder:
             self.fail(node, path, f"unsupported tag {node.tag}", "remove the tag")
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.fail(key_node, path, "merge keys (<<) are not allowed",
+                          "write the merged content out in full")
+                continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
                 self.fail(key_node, path, "mapping keys must be plain text",
                           "quote the key or rename it (e.g. `\"yes\":`, `\"1\":`)")
@@ -266,10 +316,6 @@ class _Builder:
             if key in out:
                 self.fail(key_node, sub, f"duplicate key '{key}'",
                           "remove or rename one of the two entries")
-                continue
-            if key == "<<":
-                self.fail(key_node, sub, "merge keys (<<) are not allowed",
-                          "write the merged content out in full")
                 continue
             # a key's problems point at the key, not at a value on the next line
             self.lines.add(sub, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
