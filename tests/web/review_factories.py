@@ -158,3 +158,26 @@ def ensure_library() -> None:
     state.catalog = catalog
     state.texts = _read_texts(catalog)
     state.load_error = ""
+
+
+@dataclass
+class ReviewEnv:
+    """Users and seeded data for review web tests."""
+
+    interviewer: Any
+    other: Any
+    admin: Any
+    seeded: Seeded
+
+
+def review_env(app: Any, make_user: Any, now: Any, role_profile_id: str | None = None,
+               candidates: list[tuple[str, str | None]] | None = None) -> ReviewEnv:
+    """Create an interviewer (owner), another interviewer, an admin and an assessment."""
+    interviewer, other, admin = make_user("interviewer"), make_user("interviewer"), make_user(
+        "admin")
+    with app.app_context():
+        seeded = seed_assessment(interviewer.id, now(), candidates or [
+            ("Ada Expert", "expert"), ("Bob Weak", "weak"), ("Cy Unsafe", "unsafe"),
+            ("Dee Pending", None)], role_profile_id=role_profile_id, signals=1)
+        db.session.remove()
+    return ReviewEnv(interviewer, other, admin, seeded)
