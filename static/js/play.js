@@ -131,8 +131,13 @@
     });
   }
 
+  function reloadSoon(delay) {
+    root.setAttribute("data-reloading", "true");
+    window.setTimeout(function () { window.location.reload(); }, delay);
+  }
+
   function handleResponse(form, type, res) {
-    if (res.status === 409) { window.location.reload(); return; }
+    if (res.status === 409) { reloadSoon(0); return; }
     if (res.status !== 200) {
       showError(form, (res.body && res.body.error) || "Something went wrong; please try again.");
       return;
@@ -144,7 +149,7 @@
     setExpectedIndex(view.event_count);
     var nextStep = view.step && typeof view.step === "object" ? view.step.id : view.step;
     if (res.body.ended || type !== "answer" || nextStep !== stepId) {
-      window.setTimeout(function () { window.location.reload(); }, events.length ? 600 : 0);
+      reloadSoon(events.length ? 600 : 0);
       return;
     }
     var field = form.querySelector('textarea[name="value"], input[type="text"][name="value"]');
@@ -195,7 +200,7 @@
       });
       if (secs <= 0) {
         window.clearInterval(timer);
-        window.setTimeout(function () { window.location.reload(); }, 1500);
+        reloadSoon(1500);
       }
     }
     var timer = window.setInterval(tick, 1000);
