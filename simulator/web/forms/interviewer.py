@@ -36,7 +36,7 @@ class AssessmentForm(FlaskForm):
         validators=[DataRequired("Enter a title."), Length(max=200, message=(
             "Use at most 200 characters."))],
     )
-    role_profile_id = SelectField("Role profile", choices=[], validate_choice=True)
+    role_profile_id = SelectField("Role profile", choices=[], default="", validate_choice=True)
     scenario_ids = MultiCheckboxField("Custom scenario set", choices=[], validate_choice=True)
     time_limit_minutes = IntegerField(
         "Time limit per scenario (minutes)",
