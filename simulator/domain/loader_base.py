@@ -241,6 +241,14 @@ def _char_at(text: str, mark: Any) -> str:
     return ""
 
 
+def _at_end(text: str, mark: Any, problem: str) -> bool:
+    """Return True when the parser ran off the end of the text (an unclosed construct)."""
+    if "end of stream" in problem or "<stream end>" in problem:
+        return True
+    last_line = text.rstrip().count("\n")
+    return mark is not None and mark.line > last_line
+
+
 def _yaml_problem(filename: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     """Turn a PyYAML error into a Problem at the line it names, with a likely fix."""
     mark = exc.problem_mark or exc.context_mark
@@ -255,7 +263,7 @@ def _yaml_problem(filename: str, exc: yaml.MarkedYAMLError, text: str) -> Proble
     elif "expected a single document" in context + problem:
         message = "the file holds more than one YAML document"
         fix = "remove the `---` separator: one file holds one document"
-    elif ("end of stream" in problem or "<stream end>" in problem) and exc.context_mark:
+    elif exc.context_mark is not None and _at_end(text, exc.problem_mark, problem):
         mark = exc.context_mark
         what = "quote" if "quoted" in context else "bracket or quote"
         message = f"YAML syntax error: the {what} opened here is never closed"

@@ -123,6 +123,8 @@ def check_texts(
             check_rubric(item.reader, item.model, stem)
     check_cross_files(result)
     for item in result.loaded.values():
+        if schemas:
+            _add_schema_problems(item, schemas)
         result.files[item.file].extend(item.reader.problems)
     return result
 
@@ -144,11 +146,25 @@ def _load_one(result: LibraryCheck, name: str, text: str,
         result.files[name].extend(exc.problems)
         result.failed[stem] = str(kind)
         return
-    reader = Reader(name, lines)
-    if schemas is not None and kind in schemas:
-        for path, message in schema_problems(data, schemas[kind]):
-            reader.problem(path, f"schema: {message}", "see schemas/" + kind + ".schema.json")
-    result.loaded[name] = Loaded(name, kind, data, lines, model, reader)
+    result.loaded[name] = Loaded(name, kind, data, lines, model, Reader(name, lines))
+
+
+def _related(a: str, b: str) -> bool:
+    """Return True when one YAML path is the other or lies inside it."""
+    short, long = sorted((a, b), key=len)
+    return not short or long == short or long.startswith((short + ".", short + "["))
+
+
+def _add_schema_problems(item: Loaded, schemas: Mapping[str, Mapping[str, Any]]) -> None:
+    """Report schema violations the hand-written checks did not already report."""
+    if item.kind not in schemas:
+        return
+    seen = [p.path for p in item.reader.problems if p.is_error]
+    for path, message in schema_problems(item.data, schemas[item.kind]):
+        if not any(_related(path, other) for other in seen if other):
+            item.reader.problem(path, f"schema: {message}",
+                                f"see schemas/{item.kind}.schema.json")
+            seen.append(path)
 
 
 def collect_files(paths: Iterable[str | Path]) -> list[Path]:
