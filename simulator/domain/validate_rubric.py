@@ -10,9 +10,11 @@ from simulator.domain.model import Condition, Rubric, RubricLevel, Scenario
 from simulator.domain.validate_scenario import CUE_NAMES, outcomes, step_path
 
 #: tags the engine emits whatever the scenario says
-ENGINE_TAGS = frozenset({"timed-out", "unsupported-claim", "too-short"})
-#: results the engine records when a session ends without an end step
-ENGINE_RESULTS = frozenset({"timed_out", "left"})
+ENGINE_TAGS = frozenset({
+    "timed-out", "left", "turn-limit", "loop-guard", "unsupported-claim", "too-short",
+})
+#: results the engine records when a session ends without reaching an end step
+ENGINE_RESULTS = frozenset({"timed_out", "left", "abandoned"})
 
 
 def check_rubric(reader: Reader, rubric: Rubric, stem: str) -> None:
@@ -100,7 +102,8 @@ def engine_tag_known(tag: str, scenario: Scenario) -> bool:
         "cue": set(CUE_NAMES),
         "hint": {h.id for s in scenario.steps for h in s.hints},
         "step": {s.id for s in scenario.steps},
-        "end": {s.result for s in scenario.steps if s.kind == "end"} | ENGINE_RESULTS,
+        "end": {s.result or "ended" for s in scenario.steps if s.kind == "end"}
+        | ENGINE_RESULTS,
         "mood-exit": {m.id for m in scenario.mood_exits},
         "unsupported": {c.id for s in scenario.steps for c in s.claims},
     }
