@@ -186,6 +186,8 @@ def speaker(event: Mapping[str, Any], v: Mapping[str, Any]) -> str:
         return "Feedback"
     if event["type"] == "hint":
         return "Hint"
+    if event["type"] == "step":
+        return ""
     actor = event["actor"]
     if actor == "candidate":
         return "You"

@@ -34,6 +34,8 @@
   function appendEvent(ev) {
     var pane = paneFor(stepKind);
     if (!pane) { return; }
+    var empty = pane.querySelector(".log-empty");
+    if (empty) { empty.parentNode.removeChild(empty); }
     var li = document.createElement("li");
     li.className = "ev ev-" + ev.type + " actor-" + ev.actor;
     if (stepKind === "terminal" && (ev.type === "machine" || ev.type === "candidate")) {
@@ -41,13 +43,16 @@
       pre.textContent = ev.type === "candidate" ? (root.getAttribute("data-prompt") || "> ") + ev.text : ev.text;
       li.appendChild(pre);
     } else {
-      var who = document.createElement("span");
-      who.className = "ev-who";
-      who.textContent = speaker(ev) + ": ";
+      var label = speaker(ev);
+      if (label) {
+        var who = document.createElement("span");
+        who.className = "ev-who";
+        who.textContent = label + ": ";
+        li.appendChild(who);
+      }
       var text = document.createElement("span");
       text.className = "ev-text";
       text.textContent = ev.text;
-      li.appendChild(who);
       li.appendChild(text);
     }
     pane.appendChild(li);
@@ -57,6 +62,7 @@
   function speaker(ev) {
     if (ev.type === "feedback") { return "Feedback"; }
     if (ev.type === "hint") { return "Hint"; }
+    if (ev.type === "step") { return ""; }
     if (ev.actor === "candidate") { return "You"; }
     if (ev.actor === "persona") { return root.getAttribute("data-persona") || "Caller"; }
     if (ev.actor === "machine") { return "Output"; }
