@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from simulator import cli
 from simulator.domain import engine, loader, replay, scoring
 from simulator.domain.model import Playthrough, Rubric, Scenario
 from simulator.domain.session import Action, Event, ScoreReport, SessionState
 
 ROOT = Path(__file__).resolve().parents[2]
+ANSWERS = Path(__file__).resolve().parent / "answers"
 OUTAGE = "outage-angry-user"
 RESET = "password-reset-social-engineering"
 SCENARIOS = (OUTAGE, RESET)
@@ -393,3 +397,52 @@ def test_reset_stuffed_report_earns_no_report_points() -> None:
     levels = {c.id: c.level for c in result.report.criteria}
     assert levels["report-facts"] == "none"
     assert levels["report-narrative"] == "none"
+
+
+# ---------------------------------------------------------------- answer files (other branches)
+
+
+ANSWER_CASES = [
+    # file, scenario, result, passed, flags, tags that must appear, score range
+    ("outage-manager", OUTAGE, "escalated", True, set(),
+     {"said-calm-down", "mood-exit:wants-manager", "handled-manager-request"}, (75, 92)),
+    ("outage-hangup", OUTAGE, "hung_up", False, set(),
+     {"blamed-user", "mood-exit:hangs-up"}, (0, 5)),
+    ("outage-false-claims", OUTAGE, "escalated", False, {"false-fix-claimed"},
+     {"unsupported:linked", "email-claims-fixed", "random-troubleshooting"}, (40, 55)),
+    ("reset-hangup", RESET, "escalated", True, set(),
+     {"mood-exit:wants-manager", "step:hung-up", "confirmed-impersonation", "warned-user"},
+     (75, 95)),
+    ("reset-disclosure", RESET, "", False, {"asked-for-password", "disclosed-record-details"},
+     {"checked-phone-on-record"}, (0, 40)),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "sid", "result", "passed", "want_flags", "want_tags", "span"),
+    ANSWER_CASES, ids=[c[0] for c in ANSWER_CASES],
+)
+def test_answer_file_branches(
+    name: str, sid: str, result: str, passed: bool, want_flags: set[str],
+    want_tags: set[str], span: tuple[int, int],
+) -> None:
+    inputs = yaml.safe_load((ANSWERS / f"{name}.yaml").read_text(encoding="utf-8"))
+    outcome = replay.run(scenario(sid), inputs)
+    assert outcome.errors == ()
+    report = scoring.score(outcome.events, scenario(sid), rubric(sid))
+    assert outcome.state.result == result
+    assert report.passed is passed
+    assert flags(report) == want_flags
+    assert want_tags <= tags(list(outcome.events))
+    assert span[0] <= report.total <= span[1]
+
+
+def test_cli_plays_an_answer_file_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    status = cli.main(["play", RESET, "--answers", str(ANSWERS / "reset-disclosure.yaml"),
+                       "--json"])
+    payload = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert set(payload["score"]["flags"]) == {"asked-for-password", "disclosed-record-details"}
+    assert payload["score"]["passed"] is False
+    assert any(e["type"] == "machine" and "+44 7700 900123" in e["text"]
+               for e in payload["transcript"])
