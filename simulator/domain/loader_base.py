@@ -10,6 +10,7 @@ exception it raises.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,9 @@ FAST_MAX_OPENERS = 10_000
 ANCHOR_MESSAGE = "YAML anchors and aliases (&name / *name) are not allowed"
 ANCHOR_FIX = "write the repeated content out in full"
 _CLoader: Any = getattr(yaml, "CSafeLoader", None)
+#: a superset of YAML anchors: "&" followed by a name, at a line start or after
+#: whitespace or a flow indicator
+_ANCHOR_HINT = re.compile(r"(?:^|[\s\[{,])&\S", re.MULTILINE)
 
 _STR = "tag:yaml.org,2002:str"
 _SCALAR_TAGS = {
@@ -177,8 +181,9 @@ def _fast_ok(text: str) -> bool:
 
 
 def _reject_anchors(text: str) -> None:
-    """Raise _Reject at the first anchor or alias (scanned only if & or * occur)."""
-    if "&" not in text and "*" not in text:
+    """Raise _Reject at the first anchor or alias. Aliases need an anchor, and an anchor
+    is an ``&`` that starts a token, so texts without one skip the event scan."""
+    if not _ANCHOR_HINT.search(text):
         return
     for event in yaml.parse(text, Loader=_CLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
@@ -260,6 +265,8 @@ def _yaml_problem(filename: str, exc: yaml.MarkedYAMLError, text: str) -> Proble
             "cannot start any token" in problem and _char_at(text, mark) == "\t"):
         message = "YAML syntax error: a tab character is used for indentation"
         fix = "indent with spaces, never tabs"
+    elif "alias" in problem:
+        message, fix = ANCHOR_MESSAGE, ANCHOR_FIX
     elif "expected a single document" in context + problem:
         message = "the file holds more than one YAML document"
         fix = "remove the `---` separator: one file holds one document"
