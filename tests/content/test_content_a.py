@@ -187,6 +187,9 @@ def test_cmdkey_list_changes_only_after_a_clean_delete() -> None:
         (["ipconfig /flushdns", "nslookup intranet.corp.contoso.com"], "DNS request timed out"),
         (["netsh interface ipv4 show dnsservers"], "Statically Configured DNS Servers:    192"),
         (["type C:\\Windows\\System32\\drivers\\etc\\hosts"], "hq-printer01"),
+        (["cd C:\\Windows\\System32\\drivers\\etc", "type hosts"], "hq-printer01"),
+        (["ping 8.8.8.8 -t"], "Reply from 8.8.8.8"),
+        (["ping -n 2 10.20.0.80"], "Reply from 10.20.0.80"),
     ],
 )
 def test_dns_terminal_output_depends_on_state(commands: list[str], expected: str) -> None:
