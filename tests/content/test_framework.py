@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
+from simulator.domain import loader, validate
+
 ROOT = Path(__file__).resolve().parents[2]
 RUBRICS = ROOT / "rubrics"
 SCENARIOS = ROOT / "scenarios"
@@ -211,3 +213,27 @@ def test_role_thresholds_are_assessed_by_its_scenarios(role: dict[str, Any]) -> 
         covered |= comps
     assert set(role["thresholds"]) <= covered
     assert set(role["weights"]) <= covered
+
+
+def test_framework_files_load_and_validate_cleanly() -> None:
+    comps = loader.parse_competencies(
+        (RUBRICS / "competencies.yaml").read_text(encoding="utf-8"), "competencies.yaml")
+    roles = loader.parse_roles((RUBRICS / "roles.yaml").read_text(encoding="utf-8"), "roles.yaml")
+    assert {c.id for c in comps} == COMPETENCY_IDS
+    assert {r.id for r in roles} == ROLE_IDS
+    problems = validate.validate_paths([RUBRICS / "competencies.yaml", RUBRICS / "roles.yaml"])
+    assert [str(p) for p in problems] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("schema_version: 1\nkind: roles\nroles:\n  - id: x\n    name: X\n", "pass_mark"),
+        ("schema_version: 1\nkind: competencies\ncompetencies: nope\n", "competencies"),
+    ],
+)
+def test_broken_framework_files_are_reported_not_crashed(text: str, message: str) -> None:
+    parse = loader.parse_roles if "kind: roles" in text else loader.parse_competencies
+    with pytest.raises(loader.ContentError) as info:
+        parse(text, "broken.yaml")
+    assert any(message in str(p) for p in info.value.problems)
