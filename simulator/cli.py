@@ -9,6 +9,7 @@ commands register themselves through ``simulator.web.cli_commands.register``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -214,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _register_web(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Let the web package add ``serve``/``users`` commands when it is installed."""
     try:
-        from simulator.web import cli_commands
+        cli_commands = importlib.import_module("simulator.web.cli_commands")
     except ImportError:
         return
     cli_commands.register(sub)

@@ -108,7 +108,7 @@ def check(
     problems = list(errors)
     low, high = playthrough.band
     if not low <= report.total <= high:
-        problems.append(f"total {report.total} is outside the band [{low}, {high}]")
+        problems.append(f"total {report.total:g} is outside the band [{low}, {high}]")
     got = {f.id for f in report.flags}
     want = set(playthrough.flags)
     if got != want:
