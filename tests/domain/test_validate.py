@@ -130,7 +130,7 @@ def test_scenario_semantic_errors(old: str, new: str, message: str) -> None:
 
 
 @pytest.mark.parametrize("old, new, message", [
-    ("    effect: fail\n    cap: 40", "    effect: fail\n    cap: 75",
+    ("    cap: 40 ", "    cap: 75 ",
      "a fail flag's cap 75 is not below pass_mark 70"),
     ("    competency: ticket-triage", "    competency: documentation",
      "competency 'ticket-triage' of scenario 'printer-queue-stuck' has no criterion"),
@@ -217,3 +217,9 @@ def test_cli_validate_accepts_the_example() -> None:
     if cli is None or not hasattr(cli, "main"):
         pytest.skip("the CLI is not there yet")
     assert cli.main(["validate", str(VALID)]) == 0
+
+
+@pytest.mark.parametrize("name", [SCENARIO_NAME, RUBRIC_NAME])
+def test_authoring_guide_embeds_the_tested_example(name: str) -> None:
+    guide = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    assert (VALID / name).read_text(encoding="utf-8") in guide
