@@ -26,8 +26,8 @@ def arg_problem(key: str, arg: Any, step: Step, cues: tuple[str, ...]) -> str:
         "min_words": lambda: "" if _is_int(arg) and arg >= 0 else "expected a whole number >= 0",
         "command": lambda: _text(arg),
         "command_prefix": lambda: _text(arg),
-        "choice": lambda: _option(arg, option_ids),
-        "choices": lambda: _choices(arg, option_ids),
+        "choice": lambda: _single(step) or _option(arg, option_ids),
+        "choices": lambda: _multiple(step) or _choices(arg, option_ids),
         "first": lambda: _option(arg, option_ids),
         "order_at_least": lambda: _fraction(arg),
         "before": lambda: _before(arg, option_ids),
@@ -52,6 +52,18 @@ def _regex(arg: Any) -> str:
         re.compile(arg)
     except re.error as exc:
         return f"invalid regular expression: {exc}"
+    return ""
+
+
+def _single(step: Step) -> str:
+    if step.kind == "choice" and step.multiple:
+        return "`choice` never matches on a step with `multiple: true`; use `choices`"
+    return ""
+
+
+def _multiple(step: Step) -> str:
+    if step.kind == "choice" and not step.multiple:
+        return "`choices` only matches with `multiple: true`; use `choice` or set multiple"
     return ""
 
 

@@ -146,6 +146,36 @@ def test_rubric_semantic_errors(old: str, new: str, message: str) -> None:
     assert message in " | ".join(errors), errors
 
 
+CHOICE_STEP = """  - id: pick
+    kind: choice
+    title: Pick
+    prompt: Which?
+    multiple: {multiple}
+    options: [{{id: a, label: A}}, {{id: b, label: B}}]
+    rules:
+      - {{id: r, match: {match}, next: done}}
+    default: {{next: done}}
+"""
+
+
+@pytest.mark.parametrize("multiple, match, message", [
+    ("false", "{choice: a}", ""),
+    ("true", "{choices: {includes: [a], excludes: [b]}}", ""),
+    ("true", "{choice: a}", "`choice` never matches on a step with `multiple: true`"),
+    ("false", "{choices: {exactly: [a]}}", "`choices` only matches with `multiple: true`"),
+    ("true", "{choices: {includes: [c]}}", "includes names ids that are not options: ['c']"),
+    ("true", "{choices: {some: [a]}}", "unknown keys ['some']"),
+])
+def test_choice_matchers_fit_single_or_multiple(multiple: str, match: str, message: str) -> None:
+    scenario = SCENARIO.replace("    default: {next: done}\n\n  - id: done",
+                                "    default: {next: pick}\n\n"
+                                + CHOICE_STEP.format(multiple=multiple, match=match)
+                                + "\n  - id: done")
+    assert "id: pick" in scenario
+    errors = messages(check(scenario=scenario))
+    assert (message in " | ".join(errors)) if message else errors == [], errors
+
+
 def test_cross_file_checks_wait_for_their_files() -> None:
     # no rubric and no competencies in the set: nothing to compare against
     scenario = SCENARIO.replace("competencies: [troubleshooting,", "competencies: [telepathy,")
