@@ -366,12 +366,12 @@ def _clean_detail(detail: Mapping[str, Any] | None) -> dict[str, Any]:
         raise InvalidInput("Signal detail must be a small mapping.")
     clean: dict[str, Any] = {}
     for key, value in detail.items():
-        if not isinstance(key, str) or len(key) > 50:
+        if not isinstance(key, str) or len(key) > 50 or "\x00" in key:
             raise InvalidInput("Signal detail keys must be short strings.")
         if isinstance(value, bool | int | float) or value is None:
             clean[key] = value
         elif isinstance(value, str):
-            clean[key] = value[:MAX_SIGNAL_DETAIL]
+            clean[key] = value[:MAX_SIGNAL_DETAIL].replace("\x00", "")
         else:
             raise InvalidInput("Signal detail values must be numbers or short text.")
     return clean

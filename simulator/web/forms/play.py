@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,6 +16,7 @@ from simulator.services.errors import InvalidInput
 
 ACTION_TYPES = ("answer", "hint", "leave")
 LEVELS = ("entry", "mid", "senior")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: the largest answer accepted (characters of text, items of a list/mapping)
 MAX_TEXT = 20_000
 MAX_ITEMS = 100
@@ -60,7 +62,7 @@ def _clean_value(value: Any) -> str | list[str] | dict[str, str]:
     if isinstance(value, str):
         if len(value) > MAX_TEXT:
             raise InvalidInput(f"That answer is too long (over {MAX_TEXT:,} characters).")
-        return value
+        return strip_controls(value)
     if isinstance(value, list):
         if len(value) > MAX_ITEMS or not all(isinstance(v, str) for v in value):
             raise InvalidInput("That answer must be a short list of option ids.")
@@ -78,7 +80,12 @@ def _short(text: str) -> str:
     """Return an id-sized string or raise InvalidInput."""
     if len(text) > 200:
         raise InvalidInput("An option id in that answer is too long.")
-    return text
+    return strip_controls(text)
+
+
+def strip_controls(text: str) -> str:
+    """Drop control characters (NUL breaks PostgreSQL text) but keep tabs and newlines."""
+    return CONTROL_CHARS.sub("", text)
 
 
 def parse_expected_index(raw: Any) -> int | None:
