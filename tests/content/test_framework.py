@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from simulator.domain import loader, validate
+from simulator.domain import loader, validate, verdict
+from simulator.domain.model import Framework, RoleProfile
+from simulator.domain.session import FlagHit, ScoreReport
 
 ROOT = Path(__file__).resolve().parents[2]
 RUBRICS = ROOT / "rubrics"
@@ -237,3 +240,62 @@ def test_broken_framework_files_are_reported_not_crashed(text: str, message: str
     with pytest.raises(loader.ContentError) as info:
         parse(text, "broken.yaml")
     assert any(message in str(p) for p in info.value.problems)
+
+
+# ---------------------------------------------------------------- role verdicts
+
+
+def _framework() -> Framework:
+    comps = loader.parse_competencies(
+        (RUBRICS / "competencies.yaml").read_text(encoding="utf-8"), "competencies.yaml")
+    roles = loader.parse_roles((RUBRICS / "roles.yaml").read_text(encoding="utf-8"), "roles.yaml")
+    return loader.build_framework(comps, roles)
+
+
+def _report(scenario_id: str, scores: dict[str, float]) -> ScoreReport:
+    """Return a passing score report with the given competency scores."""
+    return ScoreReport(
+        scenario_id=scenario_id, rubric_id=scenario_id, scenario_hash="", rubric_hash="",
+        total=80.0, raw_total=80.0, passed=True, pass_mark=70, competencies=scores,
+        criteria=(), flags=(), hint_penalty=0, hints_used=(), time_used=600.0,
+        result="resolved", needs_review=(),
+    )
+
+
+def _reports(role: RoleProfile, scores: dict[str, float]) -> list[ScoreReport]:
+    return [_report(sid, scores) for sid in role.scenarios]
+
+
+@pytest.mark.parametrize("role_id", sorted(ROLE_IDS))
+@pytest.mark.parametrize(
+    ("comms", "status"),
+    [(90.0, "pass"), (None, "discuss"), (10.0, "below")],
+)
+def test_seed_003_rule_discusses_a_pass_with_communication_concerns(
+    role_id: str, comms: float | None, status: str
+) -> None:
+    framework = _framework()
+    role = next(r for r in framework.roles if r.id == role_id)
+    rule = next(d for d in role.discuss if "customer-communication" in d.below)
+    scores = dict.fromkeys(COMPETENCY_IDS, 90.0)
+    # just under the discuss line, still above the hard minimum
+    scores["customer-communication"] = (
+        rule.below["customer-communication"] - 1 if comms is None else comms
+    )
+    result = verdict.role_verdict(role, _reports(role, scores), framework)
+    assert result.status == status
+    if status == "discuss":
+        assert rule.message in result.reasons
+
+
+@pytest.mark.parametrize("role_id", sorted(ROLE_IDS))
+def test_a_critical_flag_is_never_discussed_away(role_id: str) -> None:
+    framework = _framework()
+    role = next(r for r in framework.roles if r.id == role_id)
+    scores = dict.fromkeys(COMPETENCY_IDS, 95.0)
+    reports = _reports(role, scores)
+    flagged = replace(reports[0], passed=False, flags=(
+        FlagHit("reset-without-verification", "Reset without verifying", "fail", 35, (3,)),))
+    result = verdict.role_verdict(role, [flagged, *reports[1:]], framework)
+    assert result.status == "below"
+    assert any("critical" in r for r in result.reasons)
