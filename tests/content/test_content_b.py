@@ -446,3 +446,86 @@ def test_cli_plays_an_answer_file_as_json(capsys: pytest.CaptureFixture[str]) ->
     assert payload["score"]["passed"] is False
     assert any(e["type"] == "machine" and "+44 7700 900123" in e["text"]
                for e in payload["transcript"])
+
+
+# ---------------------------------------------------------------- phrasing robustness
+
+
+OUTAGE_TO_GMAIL = ["I'm sorry, that's awful with the drivers waiting.",
+                   "It's a major incident for the whole site."]
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("Hi Dave, thanks for holding. Let me help.", "courtesy-only"),
+        ("What's the problem exactly?", "asks-to-repeat"),
+        ("I'm sorry. Yes, we know about it, the ERP is down for everyone on the site.",
+         "confirm-outage"),
+        ("Is it showing an error?", "scope-error"),
+        ("It's the SAN, the storage array failed over and the SQL cluster is down.", "jargon"),
+        ("Don't worry, it'll be back in 10 minutes.", "unrealistic-eta"),
+        ("Let me remote into your PC and take a look.", "random-troubleshooting"),
+    ],
+)
+def test_outage_first_turn_phrasings(line: str, rule: str) -> None:
+    events, _, _ = play(OUTAGE, [line])
+    fired = [e for e in events if e.type == "candidate"][-1].data["rule"]
+    assert fired == rule
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("Please don't, that would be a data breach.", "gmail-refuse-reason"),
+        ("I'd rather you didn't use personal email for customer data.", "gmail-refuse"),
+        # short casual approvals look like keyword lists to the stuffing heuristic;
+        # the approval must still be caught
+        ("Yeah fine, whatever gets the trucks out.", "gmail-approve"),
+        ("OK, go for it.", "gmail-approve"),
+        ("I can't promise it will be fixed by 11.", "honest-no-eta"),
+        ("It should be fixed by 11.", "unrealistic-eta"),
+        ("I've attached your call to the major incident so you'll get updates.", "told-linked"),
+    ],
+)
+def test_outage_after_the_outage_is_explained(line: str, rule: str) -> None:
+    events, _, _ = play(OUTAGE, [*OUTAGE_TO_GMAIL, line])
+    fired = [e for e in events if e.type == "candidate"][-1].data["rule"]
+    assert fired == rule
+
+
+@pytest.mark.parametrize(
+    ("line", "rule", "step"),
+    [
+        ("I can't reset his password without verifying his identity first.",
+         "refuse-until-verified", "call"),
+        ("I'm afraid I can't change the MFA number over the phone.", "refuse-new-number", "call"),
+        ("Could his line manager approve it by email?", "manager-approval", "call"),
+        ("Let me pull up his account.", "lookup", "ad-check"),
+        ("Okay, I'll reset it and text the temporary password to the new number.",
+         "send-elsewhere", "ad-check"),
+    ],
+)
+def test_reset_call_phrasings(line: str, rule: str, step: str) -> None:
+    events, state, _ = play(RESET, [line])
+    fired = [e for e in events if e.type == "candidate"][-1].data["rule"]
+    assert (fired, state.step) == (rule, step)
+
+
+BACK_ON_LINE = ["Let me check his account.", "Get-ADUser rhale -Properties *", "exit"]
+
+
+@pytest.mark.parametrize(
+    ("line", "rule", "step"),
+    [
+        ("I'm going to ring Richard on his mobile to confirm.", "callback-now", "callback"),
+        ("The number we have is different from the one you gave me.", "told-account-state",
+         "back-on-line"),
+        ("Richard's mobile on file ends in 123.", "disclose-number", "back-on-line"),
+        ("I'll need his line manager to approve this.", "manager-approval", "hung-up"),
+    ],
+)
+def test_reset_back_on_the_line_phrasings(line: str, rule: str, step: str) -> None:
+    events, state, _ = play(RESET, [*BACK_ON_LINE, line])
+    fired = [e for e in events if e.type == "candidate"][-1].data["rule"]
+    assert (fired, state.step) == (rule, step)
