@@ -101,6 +101,9 @@ def _create_summary() -> None:
         sa.Column("competencies", sa.JSON(), nullable=False),
         sa.Column("flags", sa.JSON(), nullable=False),
         sa.Column("flag_count", sa.Integer(), nullable=False),
+        sa.Column("flagged", sa.Boolean(), nullable=False),
+        sa.Column("base_status", sa.String(20), nullable=False),
+        sa.Column("expires_at", _when(), nullable=False),
         sa.Column("signal_count", sa.Integer(), nullable=False),
         sa.Column("override_count", sa.Integer(), nullable=False),
         sa.Column("attempts_scored", sa.Integer(), nullable=False),
@@ -116,7 +119,10 @@ def _create_summary() -> None:
         ("ix_invitation_summary_overall", ["assessment_id", "overall"]),
         ("ix_invitation_summary_verdict", ["assessment_id", "verdict", "overall"]),
         ("ix_invitation_summary_name", ["assessment_id", "sort_name"]),
-        ("ix_invitation_summary_flags", ["assessment_id", "flag_count", "overall"]),
+        ("ix_invitation_summary_flagged", ["assessment_id", "flagged", "overall"]),
+        ("ix_invitation_summary_status", ["assessment_id", "base_status", "overall"]),
+        ("ix_invitation_summary_expiry", ["assessment_id", "base_status", "expires_at"]),
+        ("ix_invitation_summary_signals", ["assessment_id", "signal_count"]),
         ("ix_invitation_summary_finished", ["assessment_id", "finished_at"]),
     ):
         op.create_index(name, "invitation_summary", columns)

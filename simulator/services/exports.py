@@ -61,79 +61,82 @@ def _signal_counts(assessment_id: int) -> dict[int, int]:
     ).all())
 
 
-def _final_scores(attempt: Any, score: Any, overrides: Mapping[str, str]
-                  ) -> tuple[float | None, dict[str, float], bool | None]:
-    """Return (final total, final competencies, passed) for a CSV row."""
-    if score is None:
-        return None, {}, None
-    if not overrides:
-        return float(score.total), dict(score.competencies or {}), bool(score.passed)
-    report_raw = db.session.scalar(sa.select(AutoScore.report).where(AutoScore.id == score.id))
-    rubric = library.rubric_for_hash(attempt.rubric_hash)
-    final = apply_overrides(report_from_dict(report_raw or {}), rubric, dict(overrides))
-    return final.total, dict(final.competencies), final.passed
+def _overridden_finals(assessment_id: int
+                       ) -> tuple[dict[int, dict[str, str]], dict[int, Any]]:
+    """Return the overrides and the final reports of an assessment's overridden attempts."""
+    attempt_ids = db.session.scalars(
+        sa.select(HumanScore.attempt_id).join(Attempt, Attempt.id == HumanScore.attempt_id)
+        .where(Attempt.assessment_id == assessment_id).distinct()).all()
+    overrides = _override_map(list(attempt_ids))
+    finals: dict[int, Any] = {}
+    for start in range(0, len(attempt_ids), 500):
+        batch = attempt_ids[start:start + 500]
+        for attempt_id, rubric_hash, raw in db.session.execute(
+            sa.select(Attempt.id, Attempt.rubric_hash, AutoScore.report)
+            .join(AutoScore, AutoScore.attempt_id == Attempt.id)
+            .where(Attempt.id.in_(batch))
+        ):
+            rubric = library.rubric_for_hash(rubric_hash)
+            finals[attempt_id] = apply_overrides(report_from_dict(raw or {}), rubric,
+                                                 overrides[attempt_id])
+    return overrides, finals
+
+
+CSV_QUERY_COLUMNS = (
+    Attempt.id, Attempt.invitation_id, Attempt.assessment_id, Attempt.scenario_id,
+    Attempt.position, Attempt.status, Attempt.started_at, Attempt.finished_at,
+    AutoScore.total, AutoScore.passed, AutoScore.competencies, AutoScore.flags,
+    Invitation.candidate_name, Invitation.candidate_email, InvitationSummary.verdict,
+    InvitationSummary.decision,
+)
 
 
 def csv_rows(user: Any, assessment_id: int) -> Iterator[str]:
     """Yield the CSV export of an assessment, header first, one line per attempt."""
     assessment = results.visible_assessment(user, assessment_id)
     competencies = results.assessment_competencies(assessment)
+    overrides, finals = _overridden_finals(assessment_id)
+    signals = _signal_counts(assessment_id)
     rows = db.session.execute(
-        sa.select(Attempt, AutoScore.id, AutoScore.total, AutoScore.passed,
-                  AutoScore.competencies, AutoScore.flags, Invitation.candidate_name,
-                  Invitation.candidate_email, InvitationSummary.verdict,
-                  InvitationSummary.decision)
+        sa.select(*CSV_QUERY_COLUMNS)
         .outerjoin(AutoScore, AutoScore.attempt_id == Attempt.id)
         .outerjoin(Invitation, Invitation.id == Attempt.invitation_id)
         .outerjoin(InvitationSummary, InvitationSummary.invitation_id == Attempt.invitation_id)
         .where(Attempt.assessment_id == assessment_id)
         .order_by(Attempt.invitation_id, Attempt.position, Attempt.id)
     ).all()
-    overrides = _override_map(db.session.scalars(
-        sa.select(HumanScore.attempt_id).join(Attempt, Attempt.id == HumanScore.attempt_id)
-        .where(Attempt.assessment_id == assessment_id).distinct()).all())
-    signals = _signal_counts(assessment_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([*BASE_COLUMNS, *(f"competency:{c}" for c in competencies)])
     for index, row in enumerate(rows, start=1):
-        writer.writerow(_csv_line(row, assessment.title, overrides, signals, competencies))
-        if index % 500 == 0:
+        writer.writerow(_csv_line(row, assessment.title, overrides.get(row[0], {}),
+                                  finals.get(row[0]), signals.get(row[0], 0), competencies))
+        if index % 1000 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate(0)
     yield buffer.getvalue()
 
 
-def _csv_line(row: Any, title: str, overrides: dict[int, dict[str, str]],
-              signals: dict[int, int], competencies: list[str]) -> list[Any]:
+def _csv_line(row: Any, title: str, applied: Mapping[str, str], final: Any, signals: int,
+              competencies: list[str]) -> list[Any]:
     """Return one attempt's CSV cells (formula-safe)."""
-    attempt, score_id, total, passed, comps, flags, name, email, verdict, decision = row
-    applied = overrides.get(attempt.id, {})
-    score = None
-    if score_id is not None:
-        score = _Score(score_id, total, passed, comps)
-    final_total, final_comps, final_passed = _final_scores(attempt, score, applied)
+    (attempt_id, invitation_id, assessment_id, scenario_id, position, status, started_at,
+     finished_at, total, passed, comps, flags, name, email, verdict, decision) = row
+    if final is not None:
+        final_total, final_comps, final_passed = final.total, final.competencies, final.passed
+    else:
+        final_total, final_comps, final_passed = total, comps or {}, passed
     cells = [
-        attempt.id, attempt.invitation_id or "", name or "", email or "", attempt.assessment_id,
-        title, attempt.scenario_id, attempt.position, attempt.status, _iso(attempt.started_at),
-        _iso(attempt.finished_at), "" if total is None else round(float(total), 2),
-        "" if final_total is None else round(final_total, 2),
-        "" if final_passed is None else str(final_passed).lower(), ";".join(flags or ()),
-        ";".join(sorted(applied)), signals.get(attempt.id, 0), verdict or "", decision or "",
+        attempt_id, invitation_id or "", name or "", email or "", assessment_id, title,
+        scenario_id, position, status, _iso(started_at), _iso(finished_at),
+        "" if total is None else round(float(total), 2),
+        "" if final_total is None else round(float(final_total), 2),
+        "" if final_passed is None else str(bool(final_passed)).lower(), ";".join(flags or ()),
+        ";".join(sorted(applied)), signals, verdict or "", decision or "",
         *("" if c not in final_comps else round(float(final_comps[c]), 2) for c in competencies),
     ]
     return [safe_cell(cell) for cell in cells]
-
-
-class _Score:
-    """The few AutoScore columns a CSV row needs."""
-
-    def __init__(self, score_id: int, total: float, passed: bool,
-                 competencies: dict[str, float] | None) -> None:
-        """Keep the selected columns."""
-        self.id, self.total, self.passed = score_id, total, passed
-        self.competencies = competencies or {}
 
 
 def csv_text(user: Any, assessment_id: int) -> str:

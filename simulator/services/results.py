@@ -31,7 +31,7 @@ SORTS: dict[str, Any] = {
     "overall": InvitationSummary.overall,
     "name": InvitationSummary.sort_name,
     "verdict": InvitationSummary.verdict,
-    "flags": InvitationSummary.flag_count,
+    "flags": InvitationSummary.flagged,
     "signals": InvitationSummary.signal_count,
     "finished": InvitationSummary.finished_at,
 }
@@ -213,6 +213,15 @@ def latest_decision(invitation_id: int) -> Decision | None:
     )
 
 
+def base_status(invitation: Invitation) -> str:
+    """Return the invitation's status ignoring expiry (revoked|finished|started|invited)."""
+    if invitation.revoked_at is not None:
+        return "revoked"
+    if invitation.finished_at is not None:
+        return "finished"
+    return "started" if invitation.consented_at is not None else "invited"
+
+
 def refresh_invitation_summary(
     invitation_id: int, now: datetime | None = None
 ) -> InvitationSummary:
@@ -257,6 +266,9 @@ def _rebuild(invitation: Invitation, now: datetime) -> InvitationSummary:
     summary.reasons = result.reasons
     summary.flags = flags
     summary.flag_count = len(flags)
+    summary.flagged = bool(flags)
+    summary.base_status = base_status(invitation)
+    summary.expires_at = invitation.expires_at
     summary.signal_count = signals
     summary.override_count = overridden
     summary.attempts_scored = len(scored)
@@ -267,122 +279,6 @@ def _rebuild(invitation: Invitation, now: datetime) -> InvitationSummary:
     return summary
 
 
-def _status_expression(now: datetime) -> Any:
-    """Return SQL computing ``Invitation.status_at(now)``."""
-    return sa.case(
-        (Invitation.revoked_at.is_not(None), "revoked"),
-        (Invitation.finished_at.is_not(None), "finished"),
-        (Invitation.consented_at.is_not(None), "started"),
-        (Invitation.expires_at <= now, "expired"),
-        else_="invited",
-    )
-
-
-def _filtered(query: Any, assessment_id: int, filters: ResultFilters, now: datetime) -> Any:
-    """Apply the assessment and the page's filters to a summary query."""
-    query = query.where(InvitationSummary.assessment_id == assessment_id)
-    if filters.status:
-        query = query.where(_status_expression(now) == filters.status)
-    if filters.verdict == "none":
-        query = query.where(InvitationSummary.verdict.is_(None))
-    elif filters.verdict:
-        query = query.where(InvitationSummary.verdict == filters.verdict)
-    if filters.flagged:
-        query = query.where(InvitationSummary.flag_count > 0)
-    if filters.search:
-        pattern = filters.search.casefold().replace("\\", "\\\\").replace("%", "\\%")
-        pattern = pattern.replace("_", "\\_")
-        query = query.where(InvitationSummary.sort_name.like(f"%{pattern}%", escape="\\"))
-    return query
-
-
-def _ordered(query: Any, filters: ResultFilters) -> Any:
-    """Sort by the chosen column (NULLs last), then by id for a stable order."""
-    column = SORTS.get(filters.sort, InvitationSummary.overall)
-    key = column.desc() if filters.descending else column.asc()
-    tie = InvitationSummary.id.desc() if filters.descending else InvitationSummary.id.asc()
-    return query.order_by(sa.nulls_last(key), tie)
-
-
-def ensure_summaries(assessment_id: int, now: datetime) -> int:
-    """Create summary rows for invitations that have none; return how many were built."""
-    missing = db.session.scalars(
-        sa.select(Invitation)
-        .outerjoin(InvitationSummary, InvitationSummary.invitation_id == Invitation.id)
-        .where(Invitation.assessment_id == assessment_id, InvitationSummary.id.is_(None))
-    ).all()
-    for invitation in missing:
-        _rebuild(invitation, now)
-    if missing:
-        db.session.commit()
-    return len(missing)
-
-
-def _counts_match(assessment_id: int) -> bool:
-    """Return True when every invitation of the assessment has a summary row."""
-    invitations = db.session.scalar(
-        sa.select(sa.func.count(Invitation.id)).where(Invitation.assessment_id == assessment_id)
-    )
-    summaries = db.session.scalar(
-        sa.select(sa.func.count(InvitationSummary.id))
-        .where(InvitationSummary.assessment_id == assessment_id)
-    )
-    return invitations == summaries
-
-
-def _stale(rows: Sequence[tuple[InvitationSummary, Invitation]]) -> list[Invitation]:
-    """Return the invitations on a page whose summary lags their attempts or status."""
-    ids = [invitation.id for _, invitation in rows]
-    scored = dict(db.session.execute(
-        sa.select(Attempt.invitation_id, sa.func.count(AutoScore.id))
-        .join(AutoScore, AutoScore.attempt_id == Attempt.id)
-        .where(Attempt.invitation_id.in_(ids))
-        .group_by(Attempt.invitation_id)
-    ).all()) if ids else {}
-    return [
-        invitation for summary, invitation in rows
-        if summary.attempts_scored != scored.get(invitation.id, 0)
-        or summary.finished_at != invitation.finished_at
-        or summary.candidate_name != invitation.candidate_name
-    ]
-
-
-def _page_rows(assessment_id: int, filters: ResultFilters, now: datetime) -> list[Any]:
-    """Return the (summary, invitation) pairs of the requested page."""
-    query = sa.select(InvitationSummary, Invitation).join(
-        Invitation, Invitation.id == InvitationSummary.invitation_id
-    )
-    query = _ordered(_filtered(query, assessment_id, filters, now), filters)
-    offset = (filters.page - 1) * filters.per_page
-    return list(db.session.execute(query.limit(filters.per_page).offset(offset)))
-
-
-def results_page(user: Any, assessment_id: int, filters: ResultFilters,
-                 now: datetime) -> ResultsPage:
-    """Return one sorted, filtered page of an assessment's results (refreshing lazily)."""
-    assessment = visible_assessment(user, assessment_id)
-    if not _counts_match(assessment_id):
-        ensure_summaries(assessment_id, now)
-    rows = _page_rows(assessment_id, filters, now)
-    stale = _stale(rows)
-    if stale:
-        for invitation in stale:
-            _rebuild(invitation, now)
-        db.session.commit()
-        rows = _page_rows(assessment_id, filters, now)
-    count_query = _filtered(
-        sa.select(sa.func.count(InvitationSummary.id)), assessment_id, filters, now
-    )
-    if filters.status:
-        count_query = count_query.join(
-            Invitation, Invitation.id == InvitationSummary.invitation_id
-        )
-    total = int(db.session.scalar(count_query) or 0)
-    competencies = list(assessment_competencies(assessment))
-    return ResultsPage(assessment, [ResultRow(s, i, i.status_at(now)) for s, i in rows],
-                       total, filters, competencies)
-
-
 def assessment_competencies(assessment: Assessment) -> list[str]:
     """Return the competency ids the assessment's scenarios cover, in framework order."""
     scenarios = library.catalog().scenarios
@@ -390,3 +286,14 @@ def assessment_competencies(assessment: Assessment) -> list[str]:
                for c in scenarios[sid].competencies}
     order = [c.id for c in library.catalog().framework.competencies]
     return [c for c in order if c in covered] + sorted(covered - set(order))
+
+
+def invitation_counts(assessment_ids: list[int]) -> dict[int, int]:
+    """Return {assessment id: number of invitations}."""
+    if not assessment_ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(Invitation.assessment_id, sa.func.count(Invitation.id))
+        .where(Invitation.assessment_id.in_(assessment_ids))
+        .group_by(Invitation.assessment_id)
+    ).all())

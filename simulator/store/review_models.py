@@ -92,7 +92,10 @@ class InvitationSummary(db.Model):  # type: ignore[name-defined,misc]
         sa.Index("ix_invitation_summary_overall", "assessment_id", "overall"),
         sa.Index("ix_invitation_summary_verdict", "assessment_id", "verdict", "overall"),
         sa.Index("ix_invitation_summary_name", "assessment_id", "sort_name"),
-        sa.Index("ix_invitation_summary_flags", "assessment_id", "flag_count", "overall"),
+        sa.Index("ix_invitation_summary_flagged", "assessment_id", "flagged", "overall"),
+        sa.Index("ix_invitation_summary_status", "assessment_id", "base_status", "overall"),
+        sa.Index("ix_invitation_summary_expiry", "assessment_id", "base_status", "expires_at"),
+        sa.Index("ix_invitation_summary_signals", "assessment_id", "signal_count"),
         sa.Index("ix_invitation_summary_finished", "assessment_id", "finished_at"),
     )
 
@@ -106,6 +109,10 @@ class InvitationSummary(db.Model):  # type: ignore[name-defined,misc]
     competencies: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     flags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     flag_count: Mapped[int] = mapped_column(sa.Integer, default=0)
+    flagged: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    #: invited|started|finished|revoked; "invited" turns "expired" at ``expires_at``
+    base_status: Mapped[str] = mapped_column(sa.String(20), default="invited")
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     signal_count: Mapped[int] = mapped_column(sa.Integer, default=0)
     override_count: Mapped[int] = mapped_column(sa.Integer, default=0)
     attempts_scored: Mapped[int] = mapped_column(sa.Integer, default=0)

@@ -20,7 +20,7 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from simulator.services import exports, results, review
+from simulator.services import exports, results, results_query, review
 from simulator.services.errors import InvalidInput
 from simulator.services.radar import MAX_SERIES, Series, radar_svg
 from simulator.store.db import db
@@ -47,7 +47,8 @@ def index() -> str:
     if current_user.role != "admin":
         query = query.where(Assessment.created_by_id == current_user.id)
     assessments = db.session.scalars(query.limit(200)).all()
-    return render_template("review/index.html", assessments=assessments)
+    counts = results.invitation_counts([a.id for a in assessments])
+    return render_template("review/index.html", assessments=assessments, counts=counts)
 
 
 def _filters(form: ResultsFilterForm) -> results.ResultFilters:
@@ -69,7 +70,7 @@ def results_view(assessment_id: int) -> tuple[str, int] | str:
     form = ResultsFilterForm(request.args)
     valid = form.validate()
     filters = _filters(form) if valid else results.ResultFilters()
-    page = results.results_page(current_user, assessment_id, filters, now())
+    page = results_query.results_page(current_user, assessment_id, filters, now())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     status = 200 if valid else 400
     return render_template("review/results.html", page=page, form=form, args=args,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from simulator.services import results
+from simulator.services import results, results_query
 from simulator.store.db import db
 from simulator.store.models import Invitation, User
 from simulator.store.review_models import InvitationSummary
@@ -45,8 +45,10 @@ def test_default_sort_is_overall_high_to_low(client: Any, auth: Any, env: Any) -
         ({"sort": "name", "order": "asc"}, ["Ada Expert", "Bob Weak", "Cy Unsafe", "Dee Pending"]),
         ({"sort": "name", "order": "desc"},
          ["Dee Pending", "Cy Unsafe", "Bob Weak", "Ada Expert"]),
+        # ascending: candidates without a score count as lowest
         ({"sort": "overall", "order": "asc"},
-         ["Bob Weak", "Cy Unsafe", "Ada Expert", "Dee Pending"]),
+         ["Dee Pending", "Bob Weak", "Cy Unsafe", "Ada Expert"]),
+        ({"sort": "flags"}, ["Cy Unsafe", "Ada Expert", "Bob Weak", "Dee Pending"]),
         ({"flagged": "y"}, ["Cy Unsafe"]),
         ({"q": "bob"}, ["Bob Weak"]),
         ({"q": "EXPERT"}, ["Ada Expert"]),
@@ -89,7 +91,7 @@ def test_verdict_comes_from_the_role_profile(app: Any, env: Any) -> None:
             InvitationSummary.invitation_id == env.seeded.invitation_ids[0]))
         assert summary is None  # built lazily
         user = db.session.get(User, env.interviewer.id)
-        page = results.results_page(user, env.seeded.assessment_id, results.ResultFilters(),
+        page = results_query.results_page(user, env.seeded.assessment_id, results.ResultFilters(),
                                     env_now(app))
         by_name = {row.summary.candidate_name: row.summary for row in page.rows}
         # the role asks for three scenarios; one taken, so nobody can pass yet
