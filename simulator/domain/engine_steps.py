@@ -106,25 +106,55 @@ def _input(tx: Tx, step: Step, value: Any, rule_hits: int = 0) -> matching.Match
     )
 
 
+_ERRORS = (matching.MatcherError, TypeError, ValueError, AttributeError)
+
+
 def _safe_match(spec: Mapping[str, Any], inp: matching.MatchInput) -> bool:
     """Match, treating a broken spec as no match (the validator reports it)."""
     try:
         return matching.matches(spec, inp)
-    except (matching.MatcherError, TypeError, ValueError, AttributeError):
+    except _ERRORS:
+        return False
+
+
+_SPECS: dict[int, tuple[Step, tuple[Mapping[str, Any], ...]]] = {}
+
+
+def _plan(step: Step, inp: matching.MatchInput) -> tuple[matching.CompiledSpec | None, ...]:
+    """Return the step's rule specs compiled once (None for a broken spec)."""
+    specs = _SPECS.get(id(step))
+    if specs is None or specs[0] is not step:
+        specs = (step, tuple(r.match for r in step.rules))
+        if len(_SPECS) > 65536:
+            _SPECS.clear()
+        _SPECS[id(step)] = specs
+    return matching.compile_many(specs[1], inp.lexicon)
+
+
+def _holds(compiled: matching.CompiledSpec | None, inp: matching.MatchInput) -> bool:
+    """Return True when a compiled rule spec holds (False when broken)."""
+    if compiled is None:
+        return False
+    gate = compiled.gate
+    if gate is not None and gate.isdisjoint(inp.norm.vocab):
+        return False
+    try:
+        return all(check(inp) for check in compiled.checks)
+    except _ERRORS:
         return False
 
 
 def _pick(tx: Tx, step: Step, inp: matching.MatchInput) -> tuple[Rule | None, tuple[str, ...]]:
-    """Return the first eligible matching rule and the ids of all matching rules."""
-    chosen: Rule | None = None
+    """Return the first eligible matching rule and the ids of the matching rules up to it
+    (those passed over because of ``once``/``if``, then the winner)."""
     matched: list[str] = []
-    for rule in step.rules:
-        if not _safe_match(rule.match, inp):
+    for rule, compiled in zip(step.rules, _plan(step, inp), strict=True):
+        if not _holds(compiled, inp):
             continue
         matched.append(rule.id)
-        if chosen is None and _eligible(tx, step, rule):
-            chosen = rule
-    return chosen, tuple(matched)
+        if _eligible(tx, step, rule):
+            return rule, tuple(matched)
+    return None, tuple(matched)
 
 
 def _eligible(tx: Tx, step: Step, rule: Rule) -> bool:
@@ -147,13 +177,22 @@ def _decide(tx: Tx, step: Step, inp: matching.MatchInput, **extra: Any) -> Decis
 
 
 def _content_hits(step: Step, inp: matching.MatchInput) -> int:
-    """Count the distinct rules whose phrase content this input hits."""
+    """Count the distinct rules whose phrase content this input hits (up to the
+    stuffing threshold, which is all the count is used for)."""
     count = 0
-    for rule in step.rules:
-        try:
-            count += matching.content_hit(rule.match, inp)
-        except (matching.MatcherError, TypeError, ValueError, AttributeError):
+    vocab = inp.norm.vocab
+    for compiled in _plan(step, inp):
+        if compiled is None or not compiled.content:
             continue
+        gate = compiled.content_gate
+        if gate is not None and gate.isdisjoint(vocab):
+            continue
+        try:
+            count += all(check(inp) for check in compiled.content)
+        except _ERRORS:
+            continue
+        if count >= matching.STUFFING_RULES:
+            break
     return count
 
 

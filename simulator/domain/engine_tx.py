@@ -8,7 +8,6 @@ here reads a clock: ``now`` is passed in.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from typing import Any
 
 from simulator.domain.model import Condition, Scenario, Step
@@ -120,8 +119,12 @@ class Tx:
 
     def freeze(self) -> SessionState:
         """Return the new immutable state."""
-        return replace(
-            self.base,
+        base = self.base
+        return SessionState(
+            scenario_id=base.scenario_id,
+            scenario_hash=base.scenario_hash,
+            started_at=base.started_at,
+            time_limit=base.time_limit,
             step=self.step_id,
             flags=frozenset(self.flags),
             tags_seen=frozenset(self.tags_seen),

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -18,14 +19,16 @@ from simulator.domain import synonyms
 from simulator.domain.matching_text import (
     ARTICLES,
     WORD,
+    Hits,
     Lexicon,
     Normalised,
-    Phrase,
+    PhraseSet,
     compile_phrases,
     get_lexicon,
     normalise,
     normalise_command,
     order_agreement,
+    phrase_set,
     stem,
     word_count,
 )
@@ -46,7 +49,6 @@ __all__ = [
     "normalise",
     "normalise_command",
     "order_agreement",
-    "spec_problems",
     "stem",
     "word_count",
 ]
@@ -68,7 +70,7 @@ _EXPLAINS = ("which mean", "in other word", "basically", "think of it as", "in p
 
 
 @lru_cache(maxsize=64)
-def _cue_phrases(name: str, lexicon: Lexicon) -> tuple[Phrase, ...]:
+def _cue_phrases(name: str, lexicon: Lexicon) -> PhraseSet:
     """Compile one cue lexicon."""
     if name == "jargon-low":
         return compile_phrases(synonyms.JARGON_BASIC + synonyms.JARGON_ADVANCED, lexicon)
@@ -79,13 +81,10 @@ def _cue_phrases(name: str, lexicon: Lexicon) -> tuple[Phrase, ...]:
     return compile_phrases(synonyms.CUE_PHRASES[name], lexicon)
 
 
-def _any_phrase(norm: Normalised, phrases: tuple[Phrase, ...], negation: bool = True) -> bool:
+def _any_phrase(norm: Normalised, phrases: PhraseSet, negation: bool = True) -> bool:
     """Return True when some phrase occurs (un-negated when ``negation``)."""
-    for phrase in phrases:
-        pos, neg = norm.find(phrase)
-        if pos or (neg and not negation):
-            return True
-    return False
+    positive, negated = phrases.hits(norm)
+    return bool(positive or (negated and not negation))
 
 
 def keyword_list(text: str, norm: Normalised, strict: bool = False) -> bool:
@@ -171,30 +170,29 @@ class MatchInput:
         """Return the normalised terminal command."""
         return normalise_command(self.text)
 
-    def phrases(self, arg: Any) -> tuple[Phrase, ...]:
-        """Compile a phrase list argument."""
-        if isinstance(arg, str):
-            arg = (arg,)
-        return compile_phrases(tuple(str(p) for p in arg), self.lexicon)
+    def hits(self, arg: Any) -> Hits:
+        """Return (un-negated, negated) phrase indices of a phrase-list argument."""
+        return phrase_set(arg, self.lexicon).hits(self.norm)
 
 
 Matcher = Callable[[Any, MatchInput], bool]
 
 
 def _m_any(arg: Any, inp: MatchInput) -> bool:
-    return any(inp.norm.find(p)[0] for p in inp.phrases(arg))
+    return bool(inp.hits(arg)[0])
 
 
 def _m_all(arg: Any, inp: MatchInput) -> bool:
-    return all(inp.norm.find(p)[0] for p in inp.phrases(arg))
+    size = len(phrase_set(arg, inp.lexicon))
+    return size > 0 and len(inp.hits(arg)[0]) == size
 
 
 def _m_none(arg: Any, inp: MatchInput) -> bool:
-    return not _m_any(arg, inp)
+    return not inp.hits(arg)[0]
 
 
 def _m_negated(arg: Any, inp: MatchInput) -> bool:
-    return any(inp.norm.find(p)[1] for p in inp.phrases(arg))
+    return bool(inp.hits(arg)[1])
 
 
 def _m_cue(arg: Any, inp: MatchInput) -> bool:
@@ -207,7 +205,8 @@ def _m_cues(arg: Any, inp: MatchInput) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _regex(pattern: str) -> re.Pattern[str]:
+def compile_regex(pattern: str) -> re.Pattern[str]:
+    """Compile an author's regex (MatcherError when it is invalid)."""
     try:
         return re.compile(pattern)
     except re.error as exc:
@@ -215,7 +214,7 @@ def _regex(pattern: str) -> re.Pattern[str]:
 
 
 def _m_regex(arg: Any, inp: MatchInput) -> bool:
-    return bool(inp.text) and _regex(str(arg)).search(inp.norm.lower) is not None
+    return bool(inp.text) and compile_regex(str(arg)).search(inp.norm.lower) is not None
 
 
 def _m_min_words(arg: Any, inp: MatchInput) -> bool:
@@ -322,21 +321,144 @@ KEYS_FOR_KIND: Mapping[str, frozenset[str]] = {
 CONTENT_KEYS = frozenset({"any", "all", "regex"})
 
 
+Check = Callable[[MatchInput], bool]
+
+
+def _phrase_check(key: str, arg: Any, lexicon: Lexicon) -> Check:
+    """Build a check for a phrase-list key over a precompiled phrase set."""
+    phrases = phrase_set(arg, lexicon)
+    size = len(phrases)
+    if key == "any":
+        return lambda inp: bool(phrases.hits(inp.norm)[0])
+    if key == "all":
+        return lambda inp: size > 0 and len(phrases.hits(inp.norm)[0]) == size
+    if key == "none":
+        return lambda inp: not phrases.hits(inp.norm)[0]
+    return lambda inp: bool(phrases.hits(inp.norm)[1])
+
+
+def _build_check(key: str, arg: Any, lexicon: Lexicon) -> Check:
+    """Build the check of one matcher key (precompiling what can be)."""
+    matcher = MATCHERS.get(key)
+    if matcher is None:
+        raise MatcherError(unknown_key_message(key))
+    if key in ("any", "all", "none", "negated"):
+        return _phrase_check(key, arg, lexicon)
+    if key == "regex":
+        return _regex_check(str(arg))
+    if key == "command":
+        want = normalise_command(str(arg))
+        return lambda inp: bool(inp.text) and inp.command == want
+    return lambda inp: matcher(arg, inp)
+
+
+def _regex_check(source: str) -> Check:
+    """Build a regex check whose result is memoised per normalised text."""
+    pattern = compile_regex(source)
+    key = ("regex", source)
+
+    def check(inp: MatchInput) -> bool:
+        if not inp.text:
+            return False
+        memo = inp.norm.memo
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = pattern.search(inp.norm.lower) is not None
+        return bool(found)
+
+    return check
+
+
+@dataclass(frozen=True)
+class CompiledSpec:
+    """A ``match:`` mapping turned into checks: all of them, and the content ones.
+
+    ``gate`` holds tokens of which the text must contain one for the spec to match
+    at all (from an ``any``/``all``/``negated`` key); None when there is no such key.
+    """
+
+    checks: tuple[Check, ...]
+    content: tuple[Check, ...]
+    gate: frozenset[str] | None = None
+    content_gate: frozenset[str] | None = None
+
+
+def _gate(spec: Mapping[str, Any], keys: Iterable[str], lexicon: Lexicon) -> frozenset[str] | None:
+    """Return the first tokens one of which a text needs to satisfy a phrase key."""
+    for key in keys:
+        if key in spec:
+            phrases = phrase_set(spec[key], lexicon)
+            return frozenset(phrases.raw_first) | frozenset(phrases.canon_first)
+    return None
+
+
+_SPEC_CACHE: dict[tuple[int, int], tuple[Any, CompiledSpec]] = {}
+
+
+def compile_spec(spec: Mapping[str, Any], lexicon: Lexicon) -> CompiledSpec:
+    """Compile a spec once per (spec object, lexicon); MatcherError when it is invalid."""
+    key = (id(spec), id(lexicon))
+    cached = _SPEC_CACHE.get(key)
+    if cached is not None and cached[0] is spec:
+        return cached[1]
+    checks = tuple((k, _build_check(k, arg, lexicon)) for k, arg in spec.items())
+    compiled = CompiledSpec(
+        tuple(c for _, c in checks),
+        tuple(c for k, c in checks if k in CONTENT_KEYS),
+        _gate(spec, ("any", "all", "negated"), lexicon),
+        None if "regex" in spec else _gate(spec, ("any", "all"), lexicon),
+    )
+    if len(_SPEC_CACHE) > 65536:
+        _SPEC_CACHE.clear()
+    _SPEC_CACHE[key] = (spec, compiled)
+    return compiled
+
+
+_MANY_CACHE: dict[tuple[int, int], tuple[Any, tuple[CompiledSpec | None, ...]]] = {}
+
+
+def compile_many(specs: tuple[Mapping[str, Any], ...],
+                 lexicon: Lexicon) -> tuple[CompiledSpec | None, ...]:
+    """Compile a tuple of specs (None for an invalid one), cached by the tuple object."""
+    key = (id(specs), id(lexicon))
+    cached = _MANY_CACHE.get(key)
+    if cached is not None and cached[0] is specs:
+        return cached[1]
+    out: list[CompiledSpec | None] = []
+    for spec in specs:
+        try:
+            out.append(compile_spec(spec, lexicon))
+        except (MatcherError, TypeError, ValueError, AttributeError):
+            out.append(None)
+    if len(_MANY_CACHE) > 65536:
+        _MANY_CACHE.clear()
+    _MANY_CACHE[key] = (specs, tuple(out))
+    return tuple(out)
+
+
+def holds(compiled: CompiledSpec, inp: MatchInput) -> bool:
+    """Return True when a compiled spec holds for the input."""
+    if compiled.gate is not None and compiled.gate.isdisjoint(inp.norm.vocab):
+        return False
+    return all(check(inp) for check in compiled.checks)
+
+
 def matches(spec: Mapping[str, Any], inp: MatchInput) -> bool:
     """Return True when every key of spec holds for the input (empty spec: True)."""
-    for key, arg in spec.items():
-        matcher = MATCHERS.get(key)
-        if matcher is None:
-            raise MatcherError(unknown_key_message(key))
-        if not matcher(arg, inp):
-            return False
-    return True
+    return holds(compile_spec(spec, inp.lexicon), inp)
 
 
 def content_hit(spec: Mapping[str, Any], inp: MatchInput) -> bool:
     """Return True when spec has phrase content and all its content keys hold."""
-    keys = [k for k in spec if k in CONTENT_KEYS]
-    return bool(keys) and all(MATCHERS[k](spec[k], inp) for k in keys)
+    return content_holds(compile_spec(spec, inp.lexicon), inp)
+
+
+def content_holds(compiled: CompiledSpec, inp: MatchInput) -> bool:
+    """Return True when a compiled spec has phrase content and all of it holds."""
+    gate = compiled.content_gate
+    if not compiled.content or (gate is not None and gate.isdisjoint(inp.norm.vocab)):
+        return False
+    return all(check(inp) for check in compiled.content)
 
 
 def unknown_key_message(key: str) -> str:
@@ -345,58 +467,7 @@ def unknown_key_message(key: str) -> str:
 
 
 def spec_problems(spec: Any) -> list[str]:
-    """Return readable problems of a ``match:`` mapping (unknown keys, bad shapes)."""
-    if not isinstance(spec, Mapping):
-        return ["match must be a mapping of matcher keys"]
-    problems: list[str] = []
-    for key, arg in spec.items():
-        if key not in MATCHERS:
-            problems.append(unknown_key_message(str(key)))
-            continue
-        problem = _arg_problem(str(key), arg)
-        if problem:
-            problems.append(f"{key}: {problem}")
-    return problems
+    """Return readable problems of a ``match:`` mapping (see ``matching_spec``)."""
+    from simulator.domain.matching_spec import spec_problems as check
 
-
-def _arg_problem(key: str, arg: Any) -> str:
-    """Return why a matcher argument is badly shaped, or ""."""
-    if key in ("any", "all", "none", "negated", "before"):
-        ok = isinstance(arg, list | tuple) and bool(arg) and all(isinstance(a, str) for a in arg)
-        return "" if ok else "expected a non-empty list of strings"
-    if key == "cue":
-        return "" if arg in CUE_NAMES else f"unknown cue; use one of: {', '.join(CUE_NAMES)}"
-    if key == "cues":
-        ok = isinstance(arg, list | tuple) and bool(arg) and all(a in CUE_NAMES for a in arg)
-        return "" if ok else f"expected a list of cues from: {', '.join(CUE_NAMES)}"
-    if key == "regex":
-        try:
-            _regex(str(arg))
-        except MatcherError as exc:
-            return str(exc)
-        return ""
-    if key in ("min_words", "fields_correct_at_least"):
-        ok = isinstance(arg, int) and not isinstance(arg, bool) and arg >= 0
-        return "" if ok else "expected a whole number >= 0"
-    if key == "order_at_least":
-        ok = isinstance(arg, int | float) and not isinstance(arg, bool) and 0 <= arg <= 1
-        return "" if ok else "expected a number between 0 and 1"
-    if key == "choices":
-        return _choices_problem(arg)
-    if key == "fields":
-        ok = isinstance(arg, Mapping) and bool(arg)
-        return "" if ok else "expected a mapping of field id to option id"
-    return "" if isinstance(arg, str) and arg.strip() else "expected a non-empty string"
-
-
-def _choices_problem(arg: Any) -> str:
-    """Return why a ``choices`` argument is badly shaped, or ""."""
-    if not isinstance(arg, Mapping) or not arg:
-        return "expected a mapping with includes/excludes/exactly"
-    extra = set(arg) - {"includes", "excludes", "exactly"}
-    if extra:
-        return f"unknown keys {sorted(extra)}; use includes, excludes, exactly"
-    for key, ids in arg.items():
-        if not isinstance(ids, list | tuple) or not all(isinstance(i, str) for i in ids):
-            return f"{key} must be a list of option ids"
-    return ""
+    return check(spec)

@@ -11,9 +11,10 @@ words before it in the same clause. Pure: stdlib only.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from simulator.domain import synonyms
 
@@ -228,6 +229,10 @@ class Normalised:
     words: int
     lower: str
     plain: tuple[str, ...]
+    #: every token of both views (a phrase whose first token is absent cannot occur)
+    vocab: frozenset[str] = frozenset()
+    #: per-text memo of phrase-set results (see ``PhraseSet.hits``)
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def find(self, phrase: Phrase) -> tuple[bool, bool]:
         """Return (un-negated, negated) occurrence of a compiled phrase in either view."""
@@ -247,6 +252,54 @@ class Phrase:
     canon: tuple[str, ...]
 
 
+#: (indices of phrases found un-negated, indices found negated)
+Hits = tuple[frozenset[int], frozenset[int]]
+
+
+def _by_first(patterns: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    table: dict[str, list[int]] = {}
+    for number, pattern in enumerate(patterns):
+        if pattern:
+            table.setdefault(pattern[0], []).append(number)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+@dataclass(frozen=True, eq=False)
+class PhraseSet:
+    """Compiled phrases indexed by first token, so a text is searched once per set."""
+
+    phrases: tuple[Phrase, ...]
+    raw_first: Mapping[str, tuple[int, ...]]
+    canon_first: Mapping[str, tuple[int, ...]]
+
+    def __len__(self) -> int:
+        return len(self.phrases)
+
+    def __iter__(self) -> Iterator[Phrase]:
+        return iter(self.phrases)
+
+    def hits(self, norm: Normalised) -> Hits:
+        """Return which phrases occur in the text, un-negated and negated (memoised)."""
+        cached = norm.memo.get(id(self))
+        if cached is not None and cached[0] is self:
+            return cached[1]
+        positive: set[int] = set()
+        negated: set[int] = set()
+        for view, first, canon in ((norm.raw, self.raw_first, False),
+                                   (norm.canon, self.canon_first, True)):
+            for token in first.keys() & view.index.keys():
+                for number in first[token]:
+                    phrase = self.phrases[number]
+                    pos, neg = view.find(phrase.canon if canon else phrase.raw)
+                    if pos:
+                        positive.add(number)
+                    if neg:
+                        negated.add(number)
+        result = (frozenset(positive), frozenset(negated))
+        norm.memo[id(self)] = (self, result)
+        return result
+
+
 @lru_cache(maxsize=16384)
 def normalise(text: str, lexicon: Lexicon) -> Normalised:
     """Normalise free text for phrase matching."""
@@ -263,6 +316,7 @@ def normalise(text: str, lexicon: Lexicon) -> Normalised:
     canon, src = lexicon.canonicalise(raw)
     clauses = tuple(clause_ids)
     return Normalised(
+        vocab=frozenset(raw) | frozenset(canon),
         raw=View.build(raw, clauses),
         canon=View.build(canon, tuple(clauses[i] for i in src)),
         words=len(plain),
@@ -272,13 +326,30 @@ def normalise(text: str, lexicon: Lexicon) -> Normalised:
 
 
 @lru_cache(maxsize=16384)
-def compile_phrases(phrases: tuple[str, ...], lexicon: Lexicon) -> tuple[Phrase, ...]:
+def compile_phrases(phrases: tuple[str, ...], lexicon: Lexicon) -> PhraseSet:
     """Compile phrases once (cached by the phrase tuple and lexicon)."""
     out = []
     for phrase in phrases:
         raw = _plain_words(phrase)
         out.append(Phrase(phrase, raw, lexicon.canonicalise(raw)[0]))
-    return tuple(out)
+    return PhraseSet(tuple(out), _by_first(p.raw for p in out), _by_first(p.canon for p in out))
+
+
+_ARG_CACHE: dict[tuple[int, int], tuple[Any, PhraseSet]] = {}
+
+
+def phrase_set(arg: Any, lexicon: Lexicon) -> PhraseSet:
+    """Compile a matcher's phrase-list argument, cached by the argument object itself."""
+    key = (id(arg), id(lexicon))
+    cached = _ARG_CACHE.get(key)
+    if cached is not None and cached[0] is arg:
+        return cached[1]
+    items = (arg,) if isinstance(arg, str) else tuple(arg)
+    compiled = compile_phrases(tuple(str(p) for p in items), lexicon)
+    if len(_ARG_CACHE) > 65536:
+        _ARG_CACHE.clear()
+    _ARG_CACHE[key] = (arg, compiled)
+    return compiled
 
 
 def word_count(text: str) -> int:
@@ -286,6 +357,7 @@ def word_count(text: str) -> int:
     return len(WORD.findall(text.lower()))
 
 
+@lru_cache(maxsize=16384)
 def normalise_command(command: str) -> tuple[str, ...]:
     """Normalise a terminal command: case, spacing, quotes, ``.exe``, attached switch."""
     parts = command.translate(_QUOTES).replace('"', "").replace("'", "").lower().split()

@@ -68,7 +68,7 @@ def test_dialogue_rule_fires_with_reply_feedback_tags_and_flags(mini: Scenario) 
 def test_first_matching_rule_wins_and_if_condition_gates(mini: Scenario) -> None:
     state, events = play(mini, ["remote session?"])
     assert events[1].data["rule"] == "remote-early"
-    assert events[1].data["matched_rules"] == ["remote-early", "remote"]
+    assert events[1].data["matched_rules"] == ["remote-early"]
     state, events = play(mini, ["what happens?", "remote session?"])
     assert state.step == "diagnose"
     assert "step:diagnose" in tags(events)
