@@ -110,3 +110,19 @@ def test_deleting_lines_never_crashes(start: int, count: int) -> None:
     text = "\n".join(lines[:start] + lines[start + count:])
     result = check_texts({"scenarios/printer-queue-stuck.yaml": text})
     assert "scenarios/printer-queue-stuck.yaml" in result.files
+
+
+RUBRIC_DATA = yaml.safe_load(RUBRIC_TEXT)
+RUBRIC_PATHS = [p for p in _paths(RUBRIC_DATA) if p]
+
+
+@SETTINGS
+@given(st.sampled_from(RUBRIC_PATHS), data)
+def test_mutated_rubric_never_crashes_loader_or_validator(path: tuple[Any, ...],
+                                                          value: Any) -> None:
+    text = yaml.safe_dump(_replace(RUBRIC_DATA, path, value), sort_keys=False)
+    with contextlib.suppress(ContentError):
+        loader.parse_rubric(text, "printer-queue-stuck.yaml")
+    result = check_texts({"scenarios/printer-queue-stuck.yaml": SCENARIO_TEXT,
+                          "rubrics/printer-queue-stuck.yaml": text})
+    assert all(p.line >= 1 and p.message for p in result.problems())
