@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.domain import matching
+from simulator.domain.engine_index import StepIndex, step_index
 from simulator.domain.engine_tx import Tx
 from simulator.domain.model import Outcome, Rule, Step
 
@@ -117,39 +118,37 @@ def _safe_match(spec: Mapping[str, Any], inp: matching.MatchInput) -> bool:
         return False
 
 
-_SPECS: dict[int, tuple[Step, tuple[Mapping[str, Any], ...]]] = {}
-
-
-def _plan(step: Step, inp: matching.MatchInput) -> tuple[matching.CompiledSpec | None, ...]:
-    """Return the step's rule specs compiled once (None for a broken spec)."""
-    specs = _SPECS.get(id(step))
-    if specs is None or specs[0] is not step:
-        specs = (step, tuple(r.match for r in step.rules))
-        if len(_SPECS) > 65536:
-            _SPECS.clear()
-        _SPECS[id(step)] = specs
-    return matching.compile_many(specs[1], inp.lexicon)
+def _plan(step: Step, inp: matching.MatchInput) -> StepIndex:
+    """Return the step's compiled, bucketed rules."""
+    return step_index(step, inp.lexicon)
 
 
 def _holds(compiled: matching.CompiledSpec | None, inp: matching.MatchInput) -> bool:
     """Return True when a compiled rule spec holds (False when broken)."""
     if compiled is None:
         return False
-    gate = compiled.gate
-    if gate is not None and gate.isdisjoint(inp.norm.vocab):
+    gate, prefix, norm = compiled.gate, compiled.prefix, inp.norm
+    if gate is not None and gate.isdisjoint(norm.vocab):
+        return False
+    if prefix is not None and not norm.lower.startswith(prefix):
         return False
     try:
-        return all(check(inp) for check in compiled.checks)
+        for check in compiled.checks:
+            if not check(inp):
+                return False
     except _ERRORS:
         return False
+    return True
 
 
 def _pick(tx: Tx, step: Step, inp: matching.MatchInput) -> tuple[Rule | None, tuple[str, ...]]:
     """Return the first eligible matching rule and the ids of the matching rules up to it
     (those passed over because of ``once``/``if``, then the winner)."""
     matched: list[str] = []
-    for rule, compiled in zip(step.rules, _plan(step, inp), strict=True):
-        if not _holds(compiled, inp):
+    index = _plan(step, inp)
+    for number in index.candidates(inp):
+        rule = step.rules[number]
+        if not _holds(index.specs[number], inp):
             continue
         matched.append(rule.id)
         if _eligible(tx, step, rule):
@@ -176,19 +175,29 @@ def _decide(tx: Tx, step: Step, inp: matching.MatchInput, **extra: Any) -> Decis
     return Decision(rule.outcome, rule.id, matched=matched, **extra)
 
 
+def _all_hold(checks: tuple[matching.Check, ...], inp: matching.MatchInput) -> bool:
+    """Return True when every check holds (a plain loop: this is the hot path)."""
+    for check in checks:  # noqa: SIM110
+        if not check(inp):
+            return False
+    return True
+
+
 def _content_hits(step: Step, inp: matching.MatchInput) -> int:
     """Count the distinct rules whose phrase content this input hits (up to the
     stuffing threshold, which is all the count is used for)."""
     count = 0
     vocab = inp.norm.vocab
-    for compiled in _plan(step, inp):
+    index = _plan(step, inp)
+    for number in index.candidates(inp):
+        compiled = index.specs[number]
         if compiled is None or not compiled.content:
             continue
         gate = compiled.content_gate
         if gate is not None and gate.isdisjoint(vocab):
             continue
         try:
-            count += all(check(inp) for check in compiled.content)
+            count += _all_hold(compiled.content, inp)
         except _ERRORS:
             continue
         if count >= matching.STUFFING_RULES:

@@ -59,6 +59,7 @@ CUE_NAMES: tuple[str, ...] = (
 STUFFING_RULES = 3
 
 
+_GLUE = synonyms.FUNCTION_WORDS | ARTICLES
 _SEGMENT_SPLIT = re.compile(r"[,;|/\n+]+")
 
 
@@ -98,10 +99,11 @@ def keyword_list(text: str, norm: Normalised, strict: bool = False) -> bool:
     minimum, ratio = (10, 0.1) if strict else (6, 0.2)
     if len(words) < minimum:
         return False
-    glue = sum(1 for w in words if w in synonyms.FUNCTION_WORDS or w in ARTICLES)
+    glue = sum(map(_GLUE.__contains__, words))
     return glue / len(words) < ratio
 
 
+@lru_cache(maxsize=16384)
 def detect_cues(
     text: str,
     lexicon: Lexicon,
@@ -140,15 +142,11 @@ class MatchInput:
         rule_hits: int = 0,
     ) -> None:
         self.value = value
+        self.text = value if isinstance(value, str) else ""
         self.step = step
         self.lexicon = lexicon if lexicon is not None else get_lexicon()
         self.technical_level = technical_level
         self.rule_hits = rule_hits
-
-    @property
-    def text(self) -> str:
-        """Return the value as text ("" when it is not a string)."""
-        return self.value if isinstance(self.value, str) else ""
 
     @cached_property
     def norm(self) -> Normalised:
@@ -223,6 +221,12 @@ def _m_min_words(arg: Any, inp: MatchInput) -> bool:
 
 def _m_command(arg: Any, inp: MatchInput) -> bool:
     return bool(inp.text) and inp.command == normalise_command(str(arg))
+
+
+def _command_prefix_check(arg: Any) -> Check:
+    want = normalise_command(str(arg))
+    size = len(want)
+    return lambda inp: size > 0 and inp.command[:size] == want
 
 
 def _m_command_prefix(arg: Any, inp: MatchInput) -> bool:
@@ -349,6 +353,8 @@ def _build_check(key: str, arg: Any, lexicon: Lexicon) -> Check:
     if key == "command":
         want = normalise_command(str(arg))
         return lambda inp: bool(inp.text) and inp.command == want
+    if key == "command_prefix":
+        return _command_prefix_check(arg)
     return lambda inp: matcher(arg, inp)
 
 
@@ -381,14 +387,74 @@ class CompiledSpec:
     content: tuple[Check, ...]
     gate: frozenset[str] | None = None
     content_gate: frozenset[str] | None = None
+    #: literal text the normalised input must start with (from a ``regex: ^word...``)
+    prefix: str | None = None
+
+    def passes_gates(self, norm: Normalised) -> bool:
+        """Return False when the input cannot possibly match (cheap pre-checks)."""
+        if self.gate is not None and self.gate.isdisjoint(norm.vocab):
+            return False
+        return self.prefix is None or norm.lower.startswith(self.prefix)
+
+
+_REGEX_META = frozenset(".^$*+?{}[]\\|()")
+
+
+def regex_prefix(source: str) -> str | None:
+    """Return the literal start a ``^literal...`` regex demands, or None."""
+    if not source.startswith("^") or _top_level_bar(source):
+        return None
+    literal = ""
+    for ch in source[1:]:
+        if ch in _REGEX_META:
+            break
+        literal += ch
+    rest = source[1 + len(literal):]
+    if rest[:1] in ("?", "*", "{"):
+        literal = literal[:-1]
+    return literal or None
+
+
+def _top_level_bar(source: str) -> bool:
+    """Return True when the regex has an alternation outside any group."""
+    depth, escaped, in_class = 0, False, False
+    for ch in source:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth <= 0:
+            return True
+    return False
+
+
+def _key_token(pattern: tuple[str, ...]) -> str:
+    """Return the most selective token of a pattern (the longest non-glue word)."""
+    words = [w for w in pattern if w not in synonyms.FUNCTION_WORDS] or list(pattern)
+    return max(words, key=len)
 
 
 def _gate(spec: Mapping[str, Any], keys: Iterable[str], lexicon: Lexicon) -> frozenset[str] | None:
-    """Return the first tokens one of which a text needs to satisfy a phrase key."""
+    """Return tokens one of which a text must contain to satisfy a phrase key.
+
+    A phrase occurs only when all its tokens do (in the raw or the canonical view),
+    so one selective token per view and phrase is a necessary condition.
+    """
     for key in keys:
         if key in spec:
-            phrases = phrase_set(spec[key], lexicon)
-            return frozenset(phrases.raw_first) | frozenset(phrases.canon_first)
+            phrases = tuple(phrase_set(spec[key], lexicon))
+            if key == "all" and phrases:
+                phrases = phrases[:1]
+            return frozenset(_key_token(pattern) for phrase in phrases
+                             for pattern in (phrase.raw, phrase.canon) if pattern)
     return None
 
 
@@ -407,6 +473,7 @@ def compile_spec(spec: Mapping[str, Any], lexicon: Lexicon) -> CompiledSpec:
         tuple(c for k, c in checks if k in CONTENT_KEYS),
         _gate(spec, ("any", "all", "negated"), lexicon),
         None if "regex" in spec else _gate(spec, ("any", "all"), lexicon),
+        regex_prefix(str(spec["regex"])) if "regex" in spec else None,
     )
     if len(_SPEC_CACHE) > 65536:
         _SPEC_CACHE.clear()
@@ -438,7 +505,7 @@ def compile_many(specs: tuple[Mapping[str, Any], ...],
 
 def holds(compiled: CompiledSpec, inp: MatchInput) -> bool:
     """Return True when a compiled spec holds for the input."""
-    if compiled.gate is not None and compiled.gate.isdisjoint(inp.norm.vocab):
+    if not compiled.passes_gates(inp.norm):
         return False
     return all(check(inp) for check in compiled.checks)
 

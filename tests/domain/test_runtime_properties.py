@@ -139,3 +139,35 @@ def test_playthroughs_replay_deterministically(scenario: Scenario,
         first = replay.replay(scenario, playthrough.inputs)
         second = replay.replay(scenario, playthrough.inputs)
         assert first == second
+
+
+def _full_scan(step: Step, inp: Any) -> list[int]:
+    from simulator.domain import matching
+
+    found = []
+    for number, rule in enumerate(step.rules):
+        try:
+            if matching.matches(rule.match, inp):
+                found.append(number)
+        except (matching.MatcherError, TypeError, ValueError, AttributeError):
+            continue
+    return found
+
+
+@pytest.mark.parametrize(("scenario", "rubric"), LIBRARY, ids=IDS)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_rule_index_never_drops_a_matching_rule(
+    scenario: Scenario, rubric: Rubric | None, data: st.DataObject
+) -> None:
+    from simulator.domain import matching
+    from simulator.domain.engine_index import step_index
+
+    step = data.draw(st.sampled_from([s for s in scenario.steps if s.rules] or
+                                     list(scenario.steps)))
+    value = data.draw(_values(step))
+    lexicon = matching.get_lexicon(scenario.synonyms)
+    inp = matching.MatchInput(value, step=step, lexicon=lexicon,
+                              technical_level=scenario.persona.technical_level)
+    candidates = set(step_index(step, lexicon).candidates(inp))
+    assert set(_full_scan(step, inp)) <= candidates

@@ -1,0 +1,114 @@
+"""A per-step index of rules so a turn only evaluates the rules that could match.
+
+Each rule's compiled spec yields a *necessary* condition: one of its phrase tokens
+is in the text (``any``/``all``/``negated``), the command name is X (``command``,
+``command_prefix``) or the text starts with the word X (``regex: ^X\\s...``). Rules
+without such a condition are always candidates. The candidates are a superset of
+the rules that can match, in rule order, so results equal a full scan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.domain import matching
+from simulator.domain.model import Step
+
+_WORD_RUN = re.compile(r"[a-z0-9_]+")
+#: regex continuations after ``^word`` that guarantee the word ends there
+_BOUNDARIES = ("\\s", "\\b", "$", " ", "\\.", "/")
+_EXE = "(\\.exe)?"
+
+
+def regex_word(source: str) -> str | None:
+    """Return the first word a ``^word<boundary>...`` regex demands, or None."""
+    prefix = matching.regex_prefix(source)
+    if not prefix:
+        return None
+    run = _WORD_RUN.match(prefix)
+    if run is None:
+        return None
+    word = run.group()
+    rest = source[1 + len(word):].removeprefix(_EXE)
+    return word if rest.startswith(_BOUNDARIES) else None
+
+
+@dataclass(frozen=True)
+class StepIndex:
+    """Compiled rule specs of a step and the buckets that select candidates."""
+
+    specs: tuple[matching.CompiledSpec | None, ...]
+    always: frozenset[int]
+    by_token: Mapping[str, tuple[int, ...]]
+    by_command: Mapping[str, tuple[int, ...]]
+    by_word: Mapping[str, tuple[int, ...]]
+
+    def candidates(self, inp: matching.MatchInput) -> list[int]:
+        """Return the indices of the rules that could match this input, in order."""
+        found = set(self.always)
+        if self.by_token:
+            vocab = inp.norm.vocab
+            for token in self.by_token.keys() & vocab:
+                found.update(self.by_token[token])
+        if self.by_command and inp.command:
+            found.update(self.by_command.get(inp.command[0], ()))
+        if self.by_word:
+            run = _WORD_RUN.match(inp.norm.lower)
+            if run is not None:
+                found.update(self.by_word.get(run.group(), ()))
+        return sorted(found)
+
+
+def _bucket(spec: Mapping[str, Any], compiled: matching.CompiledSpec) -> tuple[str, Any]:
+    """Return which bucket a rule goes in: token gate, command, regex word or always."""
+    if compiled.gate is not None:
+        return "token", compiled.gate
+    for key in ("command", "command_prefix"):
+        if key in spec:
+            words = matching.normalise_command(str(spec[key]))
+            return ("command", words[0]) if words else ("always", None)
+    if "regex" in spec:
+        word = regex_word(str(spec["regex"]))
+        if word:
+            return "word", word
+    return "always", None
+
+
+def build_index(step: Step, lexicon: matching.Lexicon) -> StepIndex:
+    """Compile a step's rules and bucket them."""
+    specs = matching.compile_many(tuple(r.match for r in step.rules), lexicon)
+    always: set[int] = set()
+    buckets: dict[str, dict[str, list[int]]] = {"token": {}, "command": {}, "word": {}}
+    for number, (rule, compiled) in enumerate(zip(step.rules, specs, strict=True)):
+        if compiled is None:
+            continue
+        kind, key = _bucket(rule.match, compiled)
+        if kind == "always":
+            always.add(number)
+        elif kind == "token":
+            for token in key:
+                buckets["token"].setdefault(token, []).append(number)
+        else:
+            buckets[kind].setdefault(key, []).append(number)
+    frozen = {k: {key: tuple(v) for key, v in b.items()} for k, b in buckets.items()}
+    return StepIndex(specs, frozenset(always), frozen["token"], frozen["command"],
+                     frozen["word"])
+
+
+_CACHE: dict[tuple[int, int], tuple[Step, Any, StepIndex]] = {}
+
+
+def step_index(step: Step, lexicon: matching.Lexicon) -> StepIndex:
+    """Return the step's index, built once per (step object, lexicon)."""
+    key = (id(step), id(lexicon))
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] is step and cached[1] is lexicon:
+        return cached[2]
+    index = build_index(step, lexicon)
+    if len(_CACHE) > 65536:
+        _CACHE.clear()
+    _CACHE[key] = (step, lexicon, index)
+    return index
