@@ -529,3 +529,37 @@ def test_reset_back_on_the_line_phrasings(line: str, rule: str, step: str) -> No
     events, state, _ = play(RESET, [*BACK_ON_LINE, line])
     fired = [e for e in events if e.type == "candidate"][-1].data["rule"]
     assert (fired, state.step) == (rule, step)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected", "absent"),
+    [
+        ([], ["PasswordLastSet        : 02/10/2026", "mobile                 : +44 7700 900123"],
+         ["900418"]),
+        (["Set-ADAccountPassword rhale -Reset"],
+         ["PasswordLastSet        : 23/11/2026 10:21:07", "+44 7700 900123"], ["900418"]),
+        (["Set-ADUser rhale -MobilePhone '+44 7700 900418'"],
+         ["mobile                 : +44 7700 900418", "PasswordLastSet        : 02/10/2026"], []),
+        (["Set-ADAccountPassword rhale -Reset",
+          "Set-ADUser rhale -Replace @{mobile='+44 7700 900418'}"],
+         ["mobile                 : +44 7700 900418", "PasswordLastSet        : 23/11/2026"], []),
+    ],
+)
+def test_reset_directory_output_follows_the_changes_made(
+    changes: list[str], expected: list[str], absent: list[str]
+) -> None:
+    events, _, _ = play(RESET, [*_to_terminal(), *changes, "Get-ADUser rhale -Properties *"])
+    output = outputs(events)[-1]
+    assert all(text in output for text in expected)
+    assert not any(text in output for text in absent)
+
+
+def test_reset_mfa_output_follows_the_change() -> None:
+    show = "Get-MgUserAuthenticationPhoneMethod -UserId rhale@haldenlogistics.co.uk"
+    change = ("Update-MgUserAuthenticationPhoneMethod -UserId rhale@haldenlogistics.co.uk "
+              "-PhoneAuthenticationMethodId 3179e48a-750b-4051-897c-87b9720928f7 "
+              "-PhoneNumber '+44 7700900418' -PhoneType mobile")
+    events, _, _ = play(RESET, [*_to_terminal(), show, change, show])
+    before, _, after = outputs(events)[-3:]
+    assert "+44 7700900123" in before and "900418" not in before
+    assert "+44 7700900418" in after
