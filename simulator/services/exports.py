@@ -120,23 +120,23 @@ def csv_rows(user: Any, assessment_id: int) -> Iterator[str]:
 
 def _csv_line(row: Any, title: str, applied: Mapping[str, str], final: Any, signals: int,
               competencies: list[str]) -> list[Any]:
-    """Return one attempt's CSV cells (formula-safe)."""
+    """Return one attempt's CSV cells; every free-text cell is formula-safe."""
     (attempt_id, invitation_id, assessment_id, scenario_id, position, status, started_at,
      finished_at, total, passed, comps, flags, name, email, verdict, decision) = row
     if final is not None:
         final_total, final_comps, final_passed = final.total, final.competencies, final.passed
     else:
         final_total, final_comps, final_passed = total, comps or {}, passed
-    cells = [
-        attempt_id, invitation_id or "", name or "", email or "", assessment_id, title,
-        scenario_id, position, status, _iso(started_at), _iso(finished_at),
-        "" if total is None else round(float(total), 2),
-        "" if final_total is None else round(float(final_total), 2),
-        "" if final_passed is None else str(bool(final_passed)).lower(), ";".join(flags or ()),
-        ";".join(sorted(applied)), signals, verdict or "", decision or "",
-        *("" if c not in final_comps else round(float(final_comps[c]), 2) for c in competencies),
+    return [
+        attempt_id, invitation_id or "", safe_cell(name or ""), safe_cell(email or ""),
+        assessment_id, safe_cell(title), safe_cell(scenario_id), position, status,
+        _iso(started_at), _iso(finished_at), "" if total is None else round(total, 2),
+        "" if final_total is None else round(final_total, 2),
+        "" if final_passed is None else ("true" if final_passed else "false"),
+        safe_cell(";".join(flags or ())), safe_cell(";".join(sorted(applied))), signals,
+        verdict or "", decision or "",
+        *(final_comps.get(c, "") for c in competencies),
     ]
-    return [safe_cell(cell) for cell in cells]
 
 
 def csv_text(user: Any, assessment_id: int) -> str:
