@@ -563,3 +563,11 @@ def test_reset_mfa_output_follows_the_change() -> None:
     before, _, after = outputs(events)[-3:]
     assert "+44 7700900123" in before and "900418" not in before
     assert "+44 7700900418" in after
+
+
+def test_reset_the_callers_mood_exits_do_not_follow_you_into_the_call_back() -> None:
+    inputs = ["I need to verify first.", "Verification is the procedure.", *BACK_ON_LINE,
+              "I'll call him on the number on record.", "Whatever.", "Whatever.", "Whatever."]
+    events, state, _ = play(RESET, inputs)
+    assert state.step == "callback" and not state.ended
+    assert "mood-exit:wants-manager" not in tags(events)
