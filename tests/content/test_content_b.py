@@ -20,7 +20,7 @@ ANSWERS = Path(__file__).resolve().parent / "answers"
 OUTAGE = "outage-angry-user"
 RESET = "password-reset-social-engineering"
 SCENARIOS = (OUTAGE, RESET)
-KINDS = ("expert", "competent", "weak", "unsafe", "stuffer")
+KINDS = ("expert", "competent", "weak", "unsafe", "keyword-stuffer")
 
 
 @cache
@@ -86,7 +86,7 @@ def test_every_kind_of_playthrough_is_shipped_with_honest_bands(sid: str) -> Non
     for pid in KINDS:
         low, high = plays[pid].band
         assert high - low <= 45, f"{pid} band {plays[pid].band} is not a real expectation"
-    for pid in ("weak", "unsafe", "stuffer"):
+    for pid in ("weak", "unsafe", "keyword-stuffer"):
         assert plays[pid].band[1] < rubric(sid).pass_mark
         assert plays[pid].passed is False
     assert plays["unsafe"].flags, "the unsafe run must carry a critical flag"
@@ -100,7 +100,7 @@ def test_expert_beats_competent_beats_weak(sid: str) -> None:
     }
     assert totals["expert"] > totals["competent"] > totals["weak"]
     assert totals["competent"] >= rubric(sid).pass_mark
-    assert max(totals["unsafe"], totals["stuffer"]) < rubric(sid).pass_mark
+    assert max(totals["unsafe"], totals["keyword-stuffer"]) < rubric(sid).pass_mark
 
 
 @pytest.mark.parametrize("sid", SCENARIOS)
@@ -392,7 +392,8 @@ def test_reset_report_claims_need_transcript_evidence() -> None:
 
 
 def test_reset_stuffed_report_earns_no_report_points() -> None:
-    result = replay.run_playthrough(scenario(RESET), rubric(RESET), playthrough(RESET, "stuffer"))
+    stuffer = playthrough(RESET, "keyword-stuffer")
+    result = replay.run_playthrough(scenario(RESET), rubric(RESET), stuffer)
     assert result.report is not None
     levels = {c.id: c.level for c in result.report.criteria}
     assert levels["report-facts"] == "none"
