@@ -3,7 +3,8 @@
 Matchers live in a registry keyed by the ``match:`` key (``MATCHERS``); the keys
 are exported as ``MATCHER_KEYS`` for the validator. Text matchers are negation-aware
 and synonym-aware (see ``matching_text``); communication cues (empathy, courtesy,
-apology, blame, jargon, dismissive, stuffing) are detected here. Pure: stdlib only.
+apology, blame, jargon, dismissive, stuffing) come from ``matching_cues``. Specs
+are compiled once (``compile_spec``) with cheap necessary-condition gates. Pure.
 """
 
 from __future__ import annotations
@@ -16,19 +17,23 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from simulator.domain import synonyms
+from simulator.domain.matching_cues import (
+    CUE_NAMES,
+    STUFFING_RULES,
+    detect_cues,
+    keyword_list,
+)
 from simulator.domain.matching_text import (
-    ARTICLES,
-    WORD,
     Hits,
     Lexicon,
     Normalised,
-    PhraseSet,
     compile_phrases,
     get_lexicon,
     normalise,
     normalise_command,
     order_agreement,
     phrase_set,
+    regex_prefix,
     stem,
     word_count,
 )
@@ -39,96 +44,26 @@ __all__ = [
     "KEYS_FOR_KIND",
     "MATCHERS",
     "MATCHER_KEYS",
+    "STUFFING_RULES",
     "Lexicon",
     "MatchInput",
     "MatcherError",
+    "Normalised",
     "compile_phrases",
     "detect_cues",
     "get_lexicon",
+    "keyword_list",
     "matches",
     "normalise",
     "normalise_command",
     "order_agreement",
+    "regex_prefix",
     "stem",
     "word_count",
 ]
 
-CUE_NAMES: tuple[str, ...] = (
-    "empathy", "courtesy", "apology", "blame", "jargon", "dismissive", "stuffing",
-)
-STUFFING_RULES = 3
-
-
-_GLUE = synonyms.FUNCTION_WORDS | ARTICLES
-_SEGMENT_SPLIT = re.compile(r"[,;|/\n+]+")
-
-
 class MatcherError(ValueError):
     """A ``match:`` spec uses an unknown key or a badly shaped argument."""
-
-_EXPLAINS = ("which mean", "in other word", "basically", "think of it as", "in plain",
-             "that is just", "like a phone book", "meaning")
-
-
-@lru_cache(maxsize=64)
-def _cue_phrases(name: str, lexicon: Lexicon) -> PhraseSet:
-    """Compile one cue lexicon."""
-    if name == "jargon-low":
-        return compile_phrases(synonyms.JARGON_BASIC + synonyms.JARGON_ADVANCED, lexicon)
-    if name == "jargon-medium":
-        return compile_phrases(synonyms.JARGON_ADVANCED, lexicon)
-    if name == "explain":
-        return compile_phrases(_EXPLAINS, lexicon)
-    return compile_phrases(synonyms.CUE_PHRASES[name], lexicon)
-
-
-def _any_phrase(norm: Normalised, phrases: PhraseSet, negation: bool = True) -> bool:
-    """Return True when some phrase occurs (un-negated when ``negation``)."""
-    positive, negated = phrases.hits(norm)
-    return bool(positive or (negated and not negation))
-
-
-def keyword_list(text: str, norm: Normalised, strict: bool = False) -> bool:
-    """Return True when text is mostly a list of keywords rather than sentences."""
-    segments = [s for s in _SEGMENT_SPLIT.split(text) if WORD.search(s.lower())]
-    if not strict and len(segments) >= 4:
-        mean = sum(word_count(s) for s in segments) / len(segments)
-        if mean <= 2.5:
-            return True
-    words = norm.plain
-    minimum, ratio = (10, 0.1) if strict else (6, 0.2)
-    if len(words) < minimum:
-        return False
-    glue = sum(map(_GLUE.__contains__, words))
-    return glue / len(words) < ratio
-
-
-@lru_cache(maxsize=16384)
-def detect_cues(
-    text: str,
-    lexicon: Lexicon,
-    technical_level: str = "low",
-    rule_hits: int = 0,
-    kind: str = "dialogue",
-) -> frozenset[str]:
-    """Return the communication cues found in a candidate's turn."""
-    norm = normalise(text, lexicon)
-    found = {
-        name for name in ("empathy", "courtesy", "apology", "blame", "dismissive")
-        if _any_phrase(norm, _cue_phrases(name, lexicon))
-    }
-    if kind in ("dialogue", "email") and technical_level in ("low", "medium") and _any_phrase(
-        norm, _cue_phrases("jargon-" + technical_level, lexicon), negation=False
-    ) and not _any_phrase(norm, _cue_phrases("explain", lexicon), negation=False):
-        found.add("jargon")
-    if kind == "dialogue":
-        stuffed = rule_hits >= STUFFING_RULES or keyword_list(text, norm)
-    else:
-        stuffed = kind in ("writeup", "email") and keyword_list(text, norm, strict=True)
-    if stuffed:
-        found.add("stuffing")
-    return frozenset(found)
-
 
 class MatchInput:
     """One candidate answer plus what matchers need to judge it (lazy, cached)."""
@@ -395,45 +330,6 @@ class CompiledSpec:
         if self.gate is not None and self.gate.isdisjoint(norm.vocab):
             return False
         return self.prefix is None or norm.lower.startswith(self.prefix)
-
-
-_REGEX_META = frozenset(".^$*+?{}[]\\|()")
-
-
-def regex_prefix(source: str) -> str | None:
-    """Return the literal start a ``^literal...`` regex demands, or None."""
-    if not source.startswith("^") or _top_level_bar(source):
-        return None
-    literal = ""
-    for ch in source[1:]:
-        if ch in _REGEX_META:
-            break
-        literal += ch
-    rest = source[1 + len(literal):]
-    if rest[:1] in ("?", "*", "{"):
-        literal = literal[:-1]
-    return literal or None
-
-
-def _top_level_bar(source: str) -> bool:
-    """Return True when the regex has an alternation outside any group."""
-    depth, escaped, in_class = 0, False, False
-    for ch in source:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth <= 0:
-            return True
-    return False
 
 
 def _key_token(pattern: tuple[str, ...]) -> str:

@@ -382,3 +382,42 @@ def order_agreement(order: Iterable[str], expected: Iterable[str]) -> float:
             pairs += 1
             concordant += rank[first] < rank[second]
     return 1.0 if pairs == 0 else concordant / pairs
+
+
+_REGEX_META = frozenset(".^$*+?{}[]\\|()")
+
+
+def regex_prefix(source: str) -> str | None:
+    """Return the literal start a ``^literal...`` regex demands, or None."""
+    if not source.startswith("^") or _top_level_bar(source):
+        return None
+    literal = ""
+    for ch in source[1:]:
+        if ch in _REGEX_META:
+            break
+        literal += ch
+    rest = source[1 + len(literal):]
+    if rest[:1] in ("?", "*", "{"):
+        literal = literal[:-1]
+    return literal or None
+
+
+def _top_level_bar(source: str) -> bool:
+    """Return True when the regex has an alternation outside any group."""
+    depth, escaped, in_class = 0, False, False
+    for ch in source:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth <= 0:
+            return True
+    return False
