@@ -9,6 +9,7 @@ the critical flags and the refusal of badly shaped answers.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
+from simulator import cli
 from simulator.domain import engine, loader, replay, scoring, validate
 from simulator.domain.model import Rubric, Scenario
 from simulator.domain.session import Action, Event, ScoreReport
@@ -139,6 +141,20 @@ def test_answer_file_reaches_its_branch(
     assert report.result == result
     assert want <= tags(events)
     assert report.passed is passed
+
+
+@pytest.mark.parametrize(("sid", "name", "result", "want", "passed"), ANSWER_CASES)
+def test_cli_play_json_matches_the_api(
+    sid: str, name: str, result: str, want: set[str], passed: bool,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["play", sid, "--answers", str(ANSWERS / f"{name}.yaml"), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    inputs = yaml.safe_load((ANSWERS / f"{name}.yaml").read_text(encoding="utf-8"))
+    _, report, _ = play(sid, inputs)
+    assert payload["score"]["total"] == report.total
+    assert payload["score"]["result"] == result
+    assert payload["score"]["passed"] is passed
 
 
 def test_escalating_without_a_fix_stays_below_pass_despite_a_good_hand_off() -> None:
