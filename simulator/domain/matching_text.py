@@ -60,6 +60,7 @@ _CLAUSE_SPLIT = re.compile(r"[.!?;:]+(?=\s|$)|[,\n\r\t()\[\]]|\s[-\u2013\u2014]+
 WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Fold simple English inflections (plural, -ed, -ing, final -e)."""
     if word in _IRREGULAR:
@@ -93,8 +94,9 @@ def _undouble(word: str) -> str:
 def _clauses(text: str) -> list[list[str]]:
     """Split lowercased text into clauses of plain words with contractions expanded."""
     text = text.translate(_QUOTES).lower()
-    for pattern, repl in _CONTRACTIONS:
-        text = pattern.sub(repl, text)
+    if "'" in text:
+        for pattern, repl in _CONTRACTIONS:
+            text = pattern.sub(repl, text)
     out: list[list[str]] = []
     for chunk in _CLAUSE_SPLIT.split(text):
         words: list[str] = []
@@ -287,10 +289,14 @@ class PhraseSet:
         negated: set[int] = set()
         for view, first, canon in ((norm.raw, self.raw_first, False),
                                    (norm.canon, self.canon_first, True)):
-            for token in first.keys() & view.index.keys():
+            present = view.index.keys()
+            for token in first.keys() & present:
                 for number in first[token]:
                     phrase = self.phrases[number]
-                    pos, neg = view.find(phrase.canon if canon else phrase.raw)
+                    pattern = phrase.canon if canon else phrase.raw
+                    if len(pattern) > 1 and not present >= set(pattern):
+                        continue  # some word of the phrase is absent: skip the scan
+                    pos, neg = view.find(pattern)
                     if pos:
                         positive.add(number)
                     if neg:
