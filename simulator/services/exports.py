@@ -151,10 +151,6 @@ def attempt_document(user: Any, attempt_id: int, now: datetime) -> dict[str, Any
 
     view = attempt_review(user, attempt_id)
     attempt, invitation = view.attempt, view.invitation
-    history = db.session.scalars(
-        sa.select(HumanScore).where(HumanScore.attempt_id == attempt.id).order_by(HumanScore.id)
-    ).all()
-    authors = _author_names({h.author_id for h in history})
     return {
         "$schema": EXPORT_SCHEMA_ID,
         "format": "helpdesk-simulator/attempt-export",
@@ -178,15 +174,24 @@ def attempt_document(user: Any, attempt_id: int, now: datetime) -> dict[str, Any
         ],
         "auto_score": view.auto.to_dict() if view.auto else None,
         "final_score": view.final.to_dict() if view.final else None,
-        "overrides": [
-            {"criterion_id": h.criterion_id, "level_id": h.level_id, "points": h.points,
-             "reason": h.reason, "author": authors.get(h.author_id, ""), "blind": h.blind,
-             "created_at": _iso(h.created_at)} for h in history
-        ],
+        "overrides": _overrides_json(attempt.id),
         "integrity_signals": [
             {"kind": s.kind, "at": s.at, "detail": dict(s.detail or {})} for s in view.signals
         ],
     }
+
+
+def _overrides_json(attempt_id: int) -> list[dict[str, Any]]:
+    """Return every human score of an attempt, oldest first, for the JSON export."""
+    history = db.session.scalars(
+        sa.select(HumanScore).where(HumanScore.attempt_id == attempt_id).order_by(HumanScore.id)
+    ).all()
+    authors = _author_names({h.author_id for h in history})
+    return [
+        {"criterion_id": h.criterion_id, "level_id": h.level_id, "points": h.points,
+         "reason": h.reason, "author": authors.get(h.author_id, ""), "blind": h.blind,
+         "created_at": _iso(h.created_at)} for h in history
+    ]
 
 
 def _author_names(ids: set[int]) -> dict[int, str]:
