@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
+from sqlalchemy.exc import IntegrityError
 
 from simulator.domain.loader import ContentError, Problem, parse_rubric, parse_scenario
 from simulator.domain.model import Framework, Rubric, Scenario
@@ -56,10 +57,16 @@ def _state(app: Flask | None = None) -> LibraryState:
     """Return the app's library state, loading it on first use."""
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     state: LibraryState | None = app.extensions.get(LIBRARY_KEY)
-    if state is None:
-        state = LibraryState(Path(app.config["SCENARIOS_DIR"]), Path(app.config["RUBRICS_DIR"]))
-        app.extensions[LIBRARY_KEY] = state
-        _load_into(state)
+    if state is not None:
+        return state
+    with _CREATE_LOCK:
+        state = app.extensions.get(LIBRARY_KEY)
+        if state is None:
+            state = LibraryState(Path(app.config["SCENARIOS_DIR"]),
+                                 Path(app.config["RUBRICS_DIR"]))
+            _load_into(state)
+            # publish only once loaded: other threads never see a half-built library
+            app.extensions[LIBRARY_KEY] = state
     return state
 
 
@@ -67,6 +74,7 @@ def _state(app: Flask | None = None) -> LibraryState:
 #: apps in one process (tests, workers' threads) do not re-parse unchanged files
 _SHARED: dict[tuple[str, str], tuple[tuple[Any, ...], Any, dict[str, Any]]] = {}
 _SHARED_LOCK = threading.Lock()
+_CREATE_LOCK = threading.Lock()
 
 
 def _fingerprint(*folders: Path) -> tuple[Any, ...]:
@@ -154,8 +162,12 @@ def _snapshot(item: Scenario | Rubric, kind: str) -> str:
     entry = state.texts.get(key)
     if entry is None:
         entry = _text_from_file(item, kind)
-    db.session.add(ContentSnapshot(hash=key, kind=kind, content_id=item.id, source_text=entry[2]))
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(ContentSnapshot(hash=key, kind=kind, content_id=item.id,
+                                           source_text=entry[2]))
+    except IntegrityError:
+        pass  # another worker stored the same content first: identical by definition
     with state.lock:
         state.parsed[key] = item
     return key

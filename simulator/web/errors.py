@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
 from simulator.services.errors import ServiceError
+from simulator.store.db import db
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,18 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return _http(error)  # type: ignore[return-value]
         log.exception("Unhandled error", exc_info=error)
+        _rollback()
         return render_error(500)
 
-    app.register_error_handler(InternalServerError, lambda e: render_error(500))
+    @app.errorhandler(InternalServerError)
+    def _internal(error: InternalServerError) -> tuple[Response | str, int]:
+        _rollback()
+        return render_error(500)
+
+
+def _rollback() -> None:
+    """Roll the failed transaction back so the error page itself can query."""
+    try:
+        db.session.rollback()
+    except Exception:  # the page must render even when the database is gone
+        log.warning("rollback failed while rendering an error page", exc_info=True)
