@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from simulator.domain import engine, scoring
 from simulator.domain.session import Action, Event, SessionState
@@ -43,6 +44,13 @@ SIGNAL_KINDS = ("paste", "blur", "focus", "long_pause", "devtools")
 #: event fields a player (candidate or trainee) may see; never data/tags/rule ids
 PUBLIC_EVENT_KEYS = ("type", "actor", "text", "step")
 MAX_SIGNAL_DETAIL = 2_000
+#: one UPDATE per turn, built once (statement construction is measurable per request)
+SAVE_STATE = (
+    update(Attempt.__table__)
+    .where(Attempt.__table__.c.id == bindparam("attempt_id"))
+    .values(state=bindparam("new_state"))
+)
+INSERT_EVENTS = insert(AttemptEvent.__table__)
 STALE_MESSAGE = "This turn was already answered. The page has been refreshed."
 CLOSED_MESSAGE = "This scenario has already ended."
 
@@ -112,8 +120,7 @@ def start_attempt(
     rubric = library.catalog().rubrics.get(scenario_id)
     if scenario is None or rubric is None:
         raise NotFound(f"No scenario {scenario_id!r} in the library.")
-    scenario_hash = library.snapshot_scenario(scenario)
-    rubric_hash = library.snapshot_rubric(rubric)
+    scenario_hash, rubric_hash = _pin(scenario, rubric)
     limit = time_limit_seconds(scenario.maximum_minutes, assessment, invitation)
     result = engine.start(scenario, clock(now))
     state = dataclasses.replace(result.state, time_limit=float(limit))
@@ -136,6 +143,20 @@ def start_attempt(
     _insert_events(attempt.id, result.events, now)
     db.session.commit()
     return attempt
+
+
+def _pin(scenario: Any, rubric: Any) -> tuple[str, str]:
+    """Snapshot the scenario and rubric text by hash and commit (a racing twin wins)."""
+    for attempt_no in range(3):
+        try:
+            hashes = library.snapshot_scenario(scenario), library.snapshot_rubric(rubric)
+            db.session.commit()
+            return hashes
+        except IntegrityError:
+            db.session.rollback()
+            if attempt_no == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _assessment_slot(
@@ -168,7 +189,7 @@ def _insert_events(attempt_id: int, events: Sequence[Event], now: datetime) -> N
         }
         for event in events
     ]
-    db.session.execute(insert(AttemptEvent), rows)
+    db.session.connection().execute(INSERT_EVENTS, rows)
 
 
 def get_attempt(user: User, attempt_id: int) -> Attempt:
@@ -207,10 +228,16 @@ def _apply(
     events: Sequence[Event],
     now: datetime,
 ) -> Play:
-    """Store events + state (+ score when the session ended) and commit once."""
+    """Store events + state (+ score when the session ended) and commit once.
+
+    Core INSERT/UPDATE statements skip the ORM unit of work, and nothing of the
+    (commit-expired) attempt is read afterwards, so a turn costs no extra SELECT.
+    """
+    attempt_id, mode, scenario_hash = attempt.id, attempt.mode, attempt.scenario_hash
+    state = after.to_dict()
     try:
-        _insert_events(attempt.id, events, now)
-        attempt.state = after.to_dict()
+        _insert_events(attempt_id, events, now)
+        db.session.connection().execute(SAVE_STATE, {"attempt_id": attempt_id, "new_state": state})
         if after.ended:
             _finish(attempt, after, now)
         db.session.commit()
@@ -224,10 +251,11 @@ def _apply(
         if int(attempt.state.get("event_count", -1)) != before.event_count:
             raise StaleTurn(STALE_MESSAGE) from None
         raise
-    scenario = library.scenario_for_hash(attempt.scenario_hash)
-    view = public_view(attempt, scenario, after, now)
-    shown = public_events(events, attempt.mode)
-    return Play(attempt=attempt, events=shown, view=view, ended=after.ended)
+    set_committed_value(attempt, "state", state)
+    scenario = library.scenario_for_hash(scenario_hash)
+    view = public_view(mode, scenario, after, now)
+    return Play(attempt=attempt, events=public_events(events, mode), view=view,
+                ended=after.ended)
 
 
 def _finish(attempt: Attempt, state: SessionState, now: datetime) -> None:
@@ -309,19 +337,17 @@ def resume(attempt: Attempt, now: datetime) -> Play:
     expire_if_due(attempt, now)
     state = SessionState.from_dict(attempt.state)
     scenario = library.scenario_for_hash(attempt.scenario_hash)
-    view = public_view(attempt, scenario, state, now)
+    view = public_view(attempt.mode, scenario, state, now)
     shown = public_events(stored_events(attempt.id), attempt.mode)
     return Play(attempt=attempt, events=shown, view=view, ended=state.ended)
 
 
-def public_view(
-    attempt: Attempt, scenario: Any, state: SessionState, now: datetime
-) -> dict[str, Any]:
+def public_view(mode: str, scenario: Any, state: SessionState, now: datetime) -> dict[str, Any]:
     """Return the engine's public view, without hints in an assessment."""
     view = dict(engine.public_view(scenario, state, clock(now)))
     view["event_count"] = state.event_count
-    view["mode"] = attempt.mode
-    if attempt.mode != "practice":
+    view["mode"] = mode
+    if mode != "practice":
         view["hints"] = []
     return view
 
