@@ -58,6 +58,13 @@
     if (li) { selectTurn(li); }
   });
 
+  // After a refused override, bring its form (and the first problem) into view.
+  var invalid = document.querySelector(".criterion .field-invalid textarea, .criterion fieldset[aria-describedby] input");
+  if (invalid) {
+    invalid.closest(".criterion").scrollIntoView({ block: "start" });
+    invalid.focus({ preventScroll: true });
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" && event.key !== " ") { return; }
     var li = event.target.closest && event.target.closest(".review-transcript li.has-criteria");
