@@ -17,6 +17,7 @@ import argparse
 import http.client
 import json
 import os
+import random
 import re
 import socket
 import statistics
@@ -58,8 +59,14 @@ class Client:
         hdrs = dict(headers or {})
         if self.cookies:
             hdrs["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        self.conn.request(method, path, body=body, headers=hdrs)
-        response = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=body, headers=hdrs)
+            response = self.conn.getresponse()
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # the server closed an idle keep-alive connection: reconnect once
+            self.conn.close()
+            self.conn.request(method, path, body=body, headers=hdrs)
+            response = self.conn.getresponse()
         data = response.read()
         for value in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = value.partition("=")
@@ -201,11 +208,13 @@ def new_attempt(client: Client, scenario: str) -> tuple[str, str]:
 def turn_client(port: int, email: str, scenario: str, holder: dict[str, float], stats: Stats,
                 ready: threading.Barrier) -> None:
     """One simulated candidate submitting turns until the deadline."""
+    rng = random.Random(email)
     client = Client(port)
     path, token = begin(client, email, scenario)
     view: dict[str, Any] = {}
     ready.wait()
     for _ in range(MAX_REQUESTS_PER_CLIENT):
+        pause(rng, holder)
         if time.monotonic() >= holder["until"]:
             break
         body = json.dumps({"type": "answer", "value": answer_for(view)}).encode()
@@ -228,13 +237,22 @@ def turn_client(port: int, email: str, scenario: str, holder: dict[str, float], 
             view = {}
 
 
+def pause(rng: random.Random, holder: dict[str, float]) -> None:
+    """Wait a random think time around holder["think"] seconds (0 = none)."""
+    think = holder.get("think", 0.0)
+    if think > 0:
+        time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+
+
 def minimal_client(port: int, holder: dict[str, float], stats: Stats,
                    ready: threading.Barrier) -> None:
     """One client hammering the minimal INSERT endpoint until the deadline."""
+    rng = random.Random(id(stats) ^ threading.get_ident())
     client = Client(port)
     ready.wait()
     body = json.dumps({"type": "answer", "value": TEXT}).encode()
     for _ in range(MAX_REQUESTS_PER_CLIENT):
+        pause(rng, holder)
         if time.monotonic() >= holder["until"]:
             break
         started = time.perf_counter()
@@ -246,11 +264,11 @@ def minimal_client(port: int, holder: dict[str, float], stats: Stats,
             stats.error(str(status))
 
 
-def drive(targets: list[Any], seconds: float) -> tuple[Stats, float]:
+def drive(targets: list[Any], seconds: float, think: float) -> tuple[Stats, float]:
     """Run the client threads; return stats and the measured wall time."""
     stats = Stats()
     ready = threading.Barrier(len(targets) + 1)
-    holder: dict[str, float] = {"until": float("inf")}
+    holder: dict[str, float] = {"until": float("inf"), "think": think}
     threads = []
     for target in targets:
         thread = threading.Thread(target=target, args=(holder, stats, ready), daemon=True)
@@ -275,8 +293,9 @@ def summary(name: str, stats: Stats, wall: float) -> dict[str, Any]:
             "errors": dict(stats.errors)}
 
 
-def run_config(workers: int, threads: int, clients: int, seconds: float) -> list[dict[str, Any]]:
-    """Benchmark the real turn endpoint and the minimal endpoint with one configuration."""
+def run_config(workers: int, threads: int, clients: int, seconds: float,
+               thinks: list[float]) -> list[dict[str, Any]]:
+    """Benchmark the turn endpoint and the minimal endpoint with one configuration."""
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-turns-") as folder:
         tmp = Path(folder)
@@ -285,21 +304,25 @@ def run_config(workers: int, threads: int, clients: int, seconds: float) -> list
         scenario = scenario_id(env)
         proc, port = start_server("simulator.web:create_app()", workers, threads, env)
         try:
-            targets = [
-                (lambda h, s, r, e=e: turn_client(port, e, scenario, h, s, r))
-                for e in emails
-            ]
-            stats, wall = drive(targets, seconds)
-            results.append(summary(f"turn  {workers}w x {threads}t", stats, wall))
+            for think in thinks:
+                targets = [
+                    (lambda h, s, r, e=e: turn_client(port, e, scenario, h, s, r))
+                    for e in emails
+                ]
+                stats, wall = drive(targets, seconds, think)
+                results.append(summary(f"turn   {workers}x{threads} think {think:g}s",
+                                       stats, wall))
         finally:
             stop(proc)
         env_min = dict(env, BENCH_DATABASE_URL=f"sqlite:///{tmp / 'minimal.sqlite3'}")
         proc, port = start_server("bench.minimal_app:create_app()", workers, threads, env_min)
         try:
-            targets = [(lambda h, s, r: minimal_client(port, h, s, r))
-                       for _ in range(clients)]
-            stats, wall = drive(targets, seconds)
-            results.append(summary(f"insert {workers}w x {threads}t", stats, wall))
+            for think in thinks:
+                targets = [(lambda h, s, r: minimal_client(port, h, s, r))
+                           for _ in range(clients)]
+                stats, wall = drive(targets, seconds, think)
+                results.append(summary(f"insert {workers}x{threads} think {think:g}s",
+                                       stats, wall))
         finally:
             stop(proc)
     return results
@@ -312,23 +335,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--configs", default="2x4,2x8,4x4",
                         help="comma-separated WORKERSxTHREADS")
+    parser.add_argument("--think", default="0,0.5",
+                        help="comma-separated think times (s) between a client's requests;"
+                        " 0 = saturation")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     rows = []
     for config in args.configs.split(","):
         workers, threads = (int(x) for x in config.lower().split("x"))
-        rows.extend(run_config(workers, threads, args.clients, min(args.seconds, 120.0)))
+        thinks = [float(t) for t in args.think.split(",")]
+        rows.extend(run_config(workers, threads, args.clients, min(args.seconds, 120.0),
+                               thinks))
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
     print(f"{args.clients} concurrent clients, {args.seconds:.0f} s per run, SQLite (WAL)")
-    print(f"{'run':<20}{'req':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  errors")
+    print(f"{'run':<30}{'req':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}  errors")
     for row in rows:
-        print(f"{row['name']:<20}{row['requests']:>8}{row['rps']:>9.1f}{row['p50_ms']:>9.1f}"
-              f"{row['p95_ms']:>9.1f}{row['p99_ms']:>9.1f}  {row['errors'] or ''}")
-    for turn, base in zip(rows[0::2], rows[1::2], strict=False):
-        ratio = turn["rps"] / base["rps"] if base["rps"] else float("nan")
-        print(f"{turn['name'].strip()}: {ratio:.2f} of the minimal endpoint's throughput")
+        print(f"{row['name']:<30}{row['requests']:>7}{row['rps']:>8.1f}{row['p50_ms']:>8.1f}"
+              f"{row['p95_ms']:>8.1f}{row['p99_ms']:>8.1f}  {row['errors'] or ''}")
+    by_name = {row["name"]: row for row in rows}
+    for row in rows:
+        if row["name"].startswith("turn"):
+            base = by_name.get(row["name"].replace("turn  ", "insert", 1))
+            if base and base["rps"]:
+                print(f"{row['name']}: {row['rps'] / base['rps']:.2f} x the minimal endpoint")
     return 0
 
 
