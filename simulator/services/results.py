@@ -223,13 +223,16 @@ def base_status(invitation: Invitation) -> str:
 
 
 def refresh_invitation_summary(
-    invitation_id: int, now: datetime | None = None
-) -> InvitationSummary:
-    """Rebuild the summary row of one invitation and commit it.
+    invitation_id: int | None, now: datetime | None = None
+) -> InvitationSummary | None:
+    """Rebuild the summary row of one invitation and commit it (None: nothing to do).
 
-    Call after an attempt of the invitation finishes, after an override, a decision,
-    or any change to the invitation (the results page also refreshes stale rows).
+    Call after an attempt of the invitation finishes and after the invitation's
+    status changes (consent, finish, revoke); review actions call it themselves.
+    The results page also rebuilds missing rows and stale rows it shows.
     """
+    if invitation_id is None:
+        return None
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None:
         raise NotFound("No such invitation.")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.domain.agreement import (
     adjacent_agreement,
@@ -117,3 +119,22 @@ def test_agreement_of_nothing() -> None:
     result = agreement([])
     assert (result.n, result.exact, result.adjacent, result.qwk, result.smd) == (
         0, None, None, None, None)
+
+
+ratings = st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), min_size=1, max_size=60)
+
+
+@given(ratings)
+def test_agreement_properties(pairs: list[tuple[int, int]]) -> None:
+    first, second = [a for a, _ in pairs], [b for _, b in pairs]
+    result = agreement(pairs)
+    assert result.n == len(pairs)
+    assert 0 <= result.exact <= result.adjacent <= 1
+    if result.qwk is not None:
+        assert -1 - 1e-9 <= result.qwk <= 1 + 1e-9
+        assert result.qwk == pytest.approx(quadratic_weighted_kappa(second, first))
+    if first == second and result.qwk is not None:
+        assert result.qwk == pytest.approx(1.0)
+    if result.smd is not None:
+        flipped = standardised_mean_difference(second, first)
+        assert flipped == pytest.approx(-result.smd)

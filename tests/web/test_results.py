@@ -157,3 +157,13 @@ def test_summary_without_role_profile_uses_the_mean(app: Any, make_user: Any, no
         summary = results.refresh_invitation_summary(env.seeded.invitation_ids[0], now())
         assert summary.verdict is None
         assert summary.overall is not None and summary.overall >= 85
+
+
+def test_refresh_without_invitation_does_nothing(app: Any) -> None:
+    from simulator.services.errors import NotFound
+
+    with app.app_context():
+        assert results.refresh_invitation_summary(None) is None
+        with pytest.raises(NotFound):
+            results.refresh_invitation_summary(424242)
+        assert db.session.scalar(sa.select(sa.func.count(InvitationSummary.id))) == 0
