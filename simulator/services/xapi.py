@@ -1,7 +1,7 @@
 """xAPI 1.0.3 statements for finished attempts (pure builders, no IO).
 
 One statement per scored attempt: the candidate (actor, ``mbox``) ``passed`` or
-``failed`` the scenario (an Activity), with a result (scaled/raw score, success,
+``failed`` the scenario (an Activity), or ``terminated`` it (timed out, left), with a result (scaled/raw score, success,
 completion, ISO 8601 duration) and a context whose ``registration`` is a stable
 UUID per invitation (all attempts of one assessment sitting share it).
 """
@@ -17,7 +17,7 @@ XAPI_VERSION = "1.0.3"
 VERBS = {
     "passed": "http://adlnet.gov/expapi/verbs/passed",
     "failed": "http://adlnet.gov/expapi/verbs/failed",
-    "completed": "http://adlnet.gov/expapi/verbs/completed",
+    "terminated": "http://adlnet.gov/expapi/verbs/terminated",
 }
 ASSESSMENT_TYPE = "http://adlnet.gov/expapi/activities/assessment"
 SIMULATION_TYPE = "http://adlnet.gov/expapi/activities/simulation"
@@ -83,7 +83,7 @@ def _activity(iri: str, name: str, kind: str) -> dict[str, Any]:
 def statement(facts: AttemptFacts, base_iri: str) -> dict[str, Any]:
     """Return the xAPI statement for one scored attempt."""
     base = base_iri.rstrip("/")
-    verb = "completed" if not facts.completed else ("passed" if facts.passed else "failed")
+    verb = "terminated" if not facts.completed else ("passed" if facts.passed else "failed")
     total = min(SCORE_MAX, max(SCORE_MIN, round(float(facts.total), 2)))
     context: dict[str, Any] = {
         "registration": registration_uuid(base, facts.invitation_id, facts.attempt_id),

@@ -194,7 +194,8 @@ def test_statement_clamps_scores(total: float, completed: bool) -> None:
     assert made["result"]["duration"] == "PT12M"
     assert "contextActivities" not in made["context"]
     if not completed:
-        assert made["verb"]["display"]["en-US"] == "completed"
+        assert made["verb"]["display"]["en-US"] == "terminated"
+        assert made["result"]["completion"] is False
 
 
 def test_naive_timestamps_are_refused() -> None:
