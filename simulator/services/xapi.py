@@ -1,9 +1,10 @@
 """xAPI 1.0.3 statements for finished attempts (pure builders, no IO).
 
 One statement per scored attempt: the candidate (actor, ``mbox``) ``passed`` or
-``failed`` the scenario (an Activity), or ``terminated`` it (timed out, left), with a result (scaled/raw score, success,
-completion, ISO 8601 duration) and a context whose ``registration`` is a stable
-UUID per invitation (all attempts of one assessment sitting share it).
+``failed`` the scenario (an Activity), or ``terminated`` it (timed out, left), with
+a result (scaled/raw score, success, completion, ISO 8601 duration) and a context
+whose ``registration`` is a stable UUID per invitation (all attempts of one
+assessment sitting share it).
 """
 
 from __future__ import annotations
