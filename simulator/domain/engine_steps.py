@@ -183,9 +183,10 @@ def _all_hold(checks: tuple[matching.Check, ...], inp: matching.MatchInput) -> b
     return True
 
 
-def _content_hits(step: Step, inp: matching.MatchInput) -> int:
-    """Count the distinct rules whose phrase content this input hits (up to the
-    stuffing threshold, which is all the count is used for)."""
+def _content_hits(tx: Tx, step: Step, inp: matching.MatchInput) -> int:
+    """Count the distinct rules eligible now (``if`` holds, not a fired ``once``) whose
+    phrase content this input hits, each rule once, up to the stuffing threshold
+    (which is all the count is used for)."""
     count = 0
     vocab = inp.norm.vocab
     index = _plan(step, inp)
@@ -195,6 +196,8 @@ def _content_hits(step: Step, inp: matching.MatchInput) -> int:
             continue
         gate = compiled.content_gate
         if gate is not None and gate.isdisjoint(vocab):
+            continue
+        if not _eligible(tx, step, step.rules[number]):
             continue
         try:
             count += _all_hold(compiled.content, inp)
@@ -206,7 +209,7 @@ def _content_hits(step: Step, inp: matching.MatchInput) -> int:
 
 
 def _dialogue(tx: Tx, step: Step, value: Any) -> Decision:
-    hits = _content_hits(step, _input(tx, step, value))
+    hits = _content_hits(tx, step, _input(tx, step, value))
     inp = _input(tx, step, value, rule_hits=hits)
     cues = inp.cues
     return _decide(tx, step, inp, cues=cues, tags=tuple(f"cue:{c}" for c in sorted(cues)))

@@ -91,26 +91,46 @@ CUE_PHRASES: dict[str, tuple[str, ...]] = {
 #: lose a medium-level caller. A high-level caller follows everything.
 JARGON_BASIC: tuple[str, ...] = (
     "dns", "dhcp", "ip address", "ip", "ipconfig", "subnet", "gateway", "router", "port",
-    "firewall", "vpn", "cache", "registry", "driver", "firmware", "bios", "uefi", "proxy",
+    "firewall", "vpn", "cache", "registry", "firmware", "bios", "uefi", "proxy",
     "hostname", "ping", "latency", "packet", "bandwidth", "ssid", "spooler", "credential manager",
     "command prompt", "cmd", "powershell", "terminal", "mfa", "token", "profile", "sync",
+    # "driver" alone is a lorry driver: only device drivers are jargon
+    "printer driver", "print driver", "device driver", "graphics driver", "display driver",
+    "video driver", "network driver", "audio driver", "sound driver", "usb driver",
+    "wifi driver", "driver update", "update driver", "reinstall driver", "install driver",
+    "driver version", "roll back driver",
 )
 JARGON_ADVANCED: tuple[str, ...] = (
     "nslookup", "tracert", "traceroute", "apipa", "tcp", "udp", "kerberos", "ldap", "ntlm",
     "active directory", "group policy", "gpo", "autodiscover", "mapi", "imap", "smtp",
     "oauth", "saml", "adal", "wam", "aad", "entra", "conditional access", "tenant", "sso",
     "fqdn", "ttl", "nat", "vlan", "mac address", "smb", "sid", "sfc", "dism", "cname",
-    "a record", "mx record", "ttls", "tls", "ssl", "certificate chain", "broker", "rpc",
+    "mx record", "aaaa record", "ptr record", "txt record", "srv record", "ns record",
+    "soa record", "ttls", "tls", "ssl", "certificate chain", "broker", "rpc",
     "split tunnel", "split dns", "ike", "ipsec", "arp", "subnet mask", "default gateway",
+)
+#: Jargon that phrases cannot express because articles are dropped: a DNS "A record"
+#: (capital A inside a sentence, or after "an"/"dns"), never "a record of the call".
+JARGON_PATTERNS: tuple[str, ...] = (
+    r"[^.!?\s]\s+A records?\b",
+    r"(?i)\b(?:an|dns) a records?\b",
 )
 
 #: Short words that glue sentences together; a turn almost without them is a
 #: keyword list rather than something a person would say to a caller.
 _GLUE = """
-    i me my we our you your he she it its they them their this that these those there here
+    i me my we our you your he him his she her it its they them their this that these those
+    there here
     is am are was were be been being do does did have has had will would can could should
     shall may might must to of for on in at by with from about into over after before
     and or but so if then than as because while when what which who whom how why where
     just also please not no never any some all let us okay ok yes hi hello thanks thank
     """
 FUNCTION_WORDS: frozenset[str] = frozenset(_GLUE.split())
+
+#: Casual fillers: neither glue nor keywords ("yeah fine, whatever" is not a keyword list).
+_FILLERS = """
+    yeah yep yup yes yea nope nah sure fine right alright cool great good well oh um uh
+    hmm whatever cheers mate thing thanks okay ok really actually anyway again today now
+    """
+FILLERS: frozenset[str] = frozenset(_FILLERS.split())

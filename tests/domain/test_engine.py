@@ -338,3 +338,53 @@ def test_public_view_hides_rules_and_expected_answers(mini: Scenario) -> None:
     for secret in ("rules", "expected", "asked-password", "Summer2024", "10.20.4.57"):
         assert secret not in flat
     assert view["persona"] == {"name": "Priya Shah", "job": "Sales coordinator"}
+
+
+def _stuffing_scenario(mini: Scenario, gate_mood: int, once_first: bool) -> Scenario:
+    """Three content rules before a stuffing rule; one is gated by mood, one is once."""
+    rules = (
+        Rule("stuffed", {"cue": "stuffing"}, Outcome()),
+        Rule("callback", {"any": ["call him back"]}, Outcome(), once=once_first),
+        Rule("record", {"any": ["number on record"]}, Outcome(),
+             when=Condition(mood_at_least=gate_mood)),
+        Rule("verify", {"any": ["verify"], "all": ["verify"], "regex": "verify"}, Outcome()),
+    )
+    step = Step(id="a", kind="dialogue", title="A", prompt="?", rules=rules,
+                default=Outcome())
+    return replace(mini, steps=(step,), start="a", mood_exits=(), maximum_minutes=10_000)
+
+
+TEXT = "I'll call him back on the number on record to verify"
+
+
+FIRST = "Sure, I will call him back shortly about it"
+
+
+@pytest.mark.parametrize(
+    ("gate_mood", "once_first", "texts", "stuffed"),
+    [
+        (9, False, [TEXT], False),          # the mood-gated rule is not eligible: 2 rules
+        (-9, False, [TEXT], True),          # all three eligible: stuffing
+        (-9, True, [FIRST, TEXT], False),   # the fired once-rule no longer counts
+        (-9, False, [FIRST, TEXT], True),   # without once, the second turn is still stuffed
+    ],
+)
+def test_stuffing_counts_only_eligible_rules_once_each(
+    mini: Scenario, gate_mood: int, once_first: bool, texts: list[str], stuffed: bool
+) -> None:
+    scenario = _stuffing_scenario(mini, gate_mood, once_first)
+    _, events = play(scenario, texts)
+    rules = [e.data["rule"] for e in events if e.type == "candidate"]
+    last = [e for e in events if e.type == "candidate"][-1]
+    if len(texts) > 1:
+        assert rules[0] == "callback"
+    assert ("cue:stuffing" in last.tags) is stuffed
+    assert (last.data["rule"] == "stuffed") is stuffed
+
+
+def test_rule_with_several_phrase_lists_counts_once(mini: Scenario) -> None:
+    scenario = _stuffing_scenario(mini, 9, False)
+    _, events = play(scenario, ["call him back and verify, verify"])  # 2 rules, 4 lists
+    candidate = events[1]
+    assert "cue:stuffing" not in candidate.tags
+    assert candidate.data["rule"] == "callback"
