@@ -228,6 +228,10 @@
       if (sel) { sel.value = String(i + 1); }
       var pos = items[i].querySelector(".triage-pos");
       if (pos) { pos.textContent = String(i + 1); }
+      var up = items[i].querySelector("button[data-move='-1']");
+      var down = items[i].querySelector("button[data-move='1']");
+      if (up) { up.disabled = i === 0; }
+      if (down) { down.disabled = i === items.length - 1; }
     }
   }
 
@@ -263,7 +267,7 @@
         if (!btn) { return; }
         ev.preventDefault();
         moveItem(item, parseInt(btn.getAttribute("data-move"), 10));
-        btn.focus();
+        if (btn.disabled) { item.focus(); } else { btn.focus(); }
       });
       item.addEventListener("keydown", function (ev) {
         if (ev.altKey && (ev.key === "ArrowUp" || ev.key === "ArrowDown")) {
