@@ -10,6 +10,7 @@ the same attempt collide so only the first applies.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from simulator.domain import engine, scoring
 from simulator.domain.session import Action, Event, SessionState
-from simulator.services import assessments, library
+from simulator.services import assessments, library, results
 from simulator.services.errors import (
     Conflict,
     Forbidden,
@@ -38,6 +39,8 @@ from simulator.store.models import (
     Invitation,
     User,
 )
+
+log = logging.getLogger(__name__)
 
 MODES = ("assessment", "practice")
 SIGNAL_KINDS = ("paste", "blur", "focus", "long_pause", "devtools")
@@ -252,10 +255,21 @@ def _apply(
             raise StaleTurn(STALE_MESSAGE) from None
         raise
     set_committed_value(attempt, "state", state)
+    if after.ended and mode == "assessment":
+        _refresh_summary(attempt.invitation_id, now)
     scenario = library.scenario_for_hash(scenario_hash)
     view = public_view(mode, scenario, after, now)
     return Play(attempt=attempt, events=public_events(events, mode), view=view,
                 ended=after.ended)
+
+
+def _refresh_summary(invitation_id: int | None, now: datetime) -> None:
+    """Update the reviewers' cached invitation summary; never fail the candidate's turn."""
+    try:
+        results.refresh_invitation_summary(invitation_id, now)
+    except Exception:  # the results page rebuilds stale summaries anyway
+        db.session.rollback()
+        log.exception("could not refresh the summary of invitation %s", invitation_id)
 
 
 def _finish(attempt: Attempt, state: SessionState, now: datetime) -> None:
@@ -436,6 +450,7 @@ def candidate_for(invitation: Invitation) -> User:
 def consent(invitation: Invitation, now: datetime) -> None:
     """Record that the candidate read what is recorded and chose to start."""
     assessments.mark_consented(invitation, now)
+    _refresh_summary(invitation.id, now)
 
 
 def invitation_attempts(invitation: Invitation) -> dict[int, Attempt]:
@@ -461,5 +476,7 @@ def next_attempt(invitation: Invitation, user: User, now: datetime) -> Attempt |
             )
         if attempt.status == "in_progress":
             return attempt
-    assessments.mark_finished(invitation, now)
+    if invitation.finished_at is None:
+        assessments.mark_finished(invitation, now)
+        _refresh_summary(invitation.id, now)
     return None

@@ -19,6 +19,7 @@ from simulator.services import assessments, library
 from simulator.services.clock import FixedClock
 from simulator.store.db import db
 from simulator.store.models import Attempt, AutoScore, IntegritySignal, User
+from simulator.store.review_models import InvitationSummary
 
 SCENARIO = "outlook-password-prompt"
 #: keys that would reveal the rubric, the answer key or the score
@@ -258,6 +259,9 @@ def test_finishing_every_part_shows_the_done_page_and_uses_up_the_link(
     with app.app_context():
         scores = db.session.scalars(sa.select(AutoScore)).all()
         assert len(scores) == 2
+        summary = db.session.scalar(sa.select(InvitationSummary).where(
+            InvitationSummary.invitation_id == invited.invitation_id))
+        assert summary is not None and summary.finished_at is not None
 
 
 def test_expert_playthrough_by_json_matches_the_engine_score(
