@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
+from sqlalchemy.exc import IntegrityError
 
 from simulator.services import results
 from simulator.services.results import ResultFilters, ResultRow, ResultsPage
@@ -91,10 +92,20 @@ def ensure_summaries(assessment_id: int, now: datetime) -> int:
     ).all()
     for invitation in missing:
         results._rebuild(invitation, now)
-    if missing:
-        db.session.commit()
+    if missing and not _commit():
+        return 0
     checked[assessment_id] = newest
     return len(missing)
+
+
+def _commit() -> bool:
+    """Commit lazily built rows; False when a concurrent request built them first."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
 
 
 def _stale(rows: Sequence[tuple[InvitationSummary, Invitation]]) -> list[Invitation]:
@@ -155,7 +166,7 @@ def results_page(user: Any, assessment_id: int, filters: ResultFilters,
     if stale:
         for invitation in stale:
             results._rebuild(invitation, now)
-        db.session.commit()
+        _commit()
         rows = _page_rows(assessment_id, filters, now)
     competencies = results.assessment_competencies(assessment)
     return ResultsPage(assessment, [ResultRow(s, i, i.status_at(now)) for s, i in rows],

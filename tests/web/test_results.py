@@ -167,3 +167,19 @@ def test_refresh_without_invitation_does_nothing(app: Any) -> None:
         with pytest.raises(NotFound):
             results.refresh_invitation_summary(424242)
         assert db.session.scalar(sa.select(sa.func.count(InvitationSummary.id))) == 0
+
+
+def test_concurrent_lazy_build_is_tolerated(app: Any, env: Any, now: Any) -> None:
+    """A summary committed by another request before ours is not an error."""
+    with app.app_context():
+        invitation = db.session.get(Invitation, env.seeded.invitation_ids[0])
+        results._rebuild(invitation, now())  # pending in this session
+        with db.engine.begin() as conn:  # another request commits the same row first
+            conn.execute(sa.insert(InvitationSummary), {
+                "invitation_id": invitation.id, "assessment_id": invitation.assessment_id,
+                "candidate_name": "x", "sort_name": "x", "competencies": {}, "flags": [],
+                "flag_count": 0, "flagged": False, "base_status": "finished",
+                "expires_at": now(), "signal_count": 0, "override_count": 0,
+                "attempts_scored": 0, "needs_review": 0, "reasons": [], "updated_at": now()})
+        assert results_query._commit() is False
+        assert db.session.scalar(sa.select(sa.func.count(InvitationSummary.id))) == 1
