@@ -17,7 +17,7 @@ from simulator.domain.agreement import Agreement, agreement
 from simulator.domain.model import Criterion, Rubric
 from simulator.domain.overrides import OverrideError, level_index, report_from_dict
 from simulator.domain.session import CriterionScore, ScoreReport
-from simulator.services import library, results
+from simulator.services import library, results, results_query
 from simulator.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from simulator.store.db import db
 from simulator.store.models import Attempt, AttemptEvent, AutoScore, IntegritySignal, Invitation
@@ -224,8 +224,8 @@ def save_override(user: Any, attempt_id: int, criterion_id: str, level_id: str,
         "criterion": criterion.id, "from": before, "to": level.id, "points": level.points,
         "reason": reason, "blind": blind, "human_score_id": score.id,
     }, now)
-    _refresh(attempt.invitation_id, now)
     db.session.commit()
+    _refresh(attempt.invitation_id, now)
     return score
 
 
@@ -245,11 +245,12 @@ def _current_level(attempt_id: int, auto_row: AutoScore, criterion_id: str) -> s
 
 
 def _refresh(invitation_id: int | None, now: datetime) -> None:
-    """Rebuild the invitation's results row (without committing)."""
+    """Rebuild and commit the invitation's results row, after the review record is saved."""
     if invitation_id is not None:
         invitation = db.session.get(Invitation, invitation_id)
         if invitation is not None:
             results._rebuild(invitation, now)
+            results_query._commit()
 
 
 def add_note(user: Any, text: str, now: datetime, invitation_id: int | None = None,
@@ -288,8 +289,8 @@ def record_decision(user: Any, invitation_id: int, decision: str, note: str,
     db.session.flush()
     audit(user.id, "decision", "invitation", invitation.id,
           {"decision": decision, "decision_id": row.id}, now)
-    results._rebuild(invitation, now)
     db.session.commit()
+    _refresh(invitation.id, now)
     return row
 
 
@@ -313,7 +314,7 @@ def compare(user: Any, invitation_ids: list[int], now: datetime) -> list[Invitat
     for invitation_id in unique:
         invitation = visible_invitation(user, invitation_id)
         out.append(results._rebuild(invitation, now))
-    db.session.commit()
+    results_query._commit()
     return out
 
 
