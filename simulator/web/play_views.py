@@ -8,6 +8,7 @@ attempts service does the work; nothing here reveals rubrics, tags or answer key
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -159,6 +160,9 @@ def page_context(attempt: Attempt, play: attempts.Play) -> dict[str, Any]:
     """Return the template context of the play surface."""
     scenario = library.scenario_for_hash(attempt.scenario_hash)
     v = view_model(play.view, scenario)
+    if v["kind"] == "triage":
+        expected = list(scenario.step(v["step_id"]).expected_order)
+        v["options"] = queue_order(v["options"], f"{attempt.id}:{v['step_id']}", expected)
     kinds = {step.id: step.kind for step in scenario.steps}
     form = TurnForm(formdata=None, expected_index=str(v["event_count"]))
     return {
@@ -178,6 +182,19 @@ def page_context(attempt: Attempt, play: attempts.Play) -> dict[str, Any]:
         "form_labels": FORM_LABELS,
         "speaker": speaker,
     }
+
+
+def queue_order(
+    options: list[dict[str, str]], seed: str, expected: list[str]
+) -> list[dict[str, str]]:
+    """Return the queue in a stable per-attempt order that is never the expected one."""
+    def key(option: dict[str, str]) -> str:
+        return hashlib.sha256(f"{seed}:{option['id']}".encode()).hexdigest()
+
+    shuffled = sorted(options, key=key)
+    if len(shuffled) > 1 and [o["id"] for o in shuffled] == expected:
+        shuffled = shuffled[1:] + shuffled[:1]
+    return shuffled
 
 
 def speaker(event: Mapping[str, Any], v: Mapping[str, Any]) -> str:

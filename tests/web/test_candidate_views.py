@@ -346,3 +346,18 @@ def test_csrf_is_required_and_accepted_from_the_header(
     assert client.post(url, json={"type": "answer", "value": "Hi"}).status_code == 400
     ok = client.post(url, json={"type": "answer", "value": "Hi"}, headers={"X-CSRFToken": token})
     assert ok.status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 3, 5, 8])
+def test_queue_order_is_stable_and_never_the_answer(size: int) -> None:
+    from simulator.web.play_views import queue_order
+
+    options = [{"id": f"t{i}", "label": f"Ticket {i}", "detail": ""} for i in range(size)]
+    for seed in (f"{n}:queue" for n in range(40)):
+        shown = queue_order(options, seed, [o["id"] for o in options])
+        again = queue_order(list(reversed(options)), seed, [o["id"] for o in options])
+        assert [o["id"] for o in shown] == [o["id"] for o in again]
+        assert sorted(o["id"] for o in shown) == sorted(o["id"] for o in options)
+        assert [o["id"] for o in shown] != [o["id"] for o in options]
+        expected = [o["id"] for o in shown]  # even when the shuffle lands on the answer
+        assert [o["id"] for o in queue_order(options, seed, expected)] != expected
