@@ -129,12 +129,9 @@ def _record(tx: Tx, step: Step, value: Any, decision: Decision) -> None:
 def _apply(tx: Tx, step: Step, decision: Decision) -> str | None:
     """Apply flags, once-only bookkeeping and mood; return the next step id."""
     outcome = decision.outcome
-    tx.flags.update(outcome.set_flags)
-    tx.flags.difference_update(outcome.clear_flags)
-    if decision.rule and not decision.rule.startswith("builtin:"):
-        rule = next(r for r in step.rules if r.id == decision.rule)
-        if rule.once:
-            tx.fired.add(f"{step.id}/{rule.id}")
+    tx.change_flags(outcome.set_flags, outcome.clear_flags)
+    if decision.once:
+        tx.mark_fired(f"{step.id}/{decision.rule}")
     delta = outcome.mood
     if step.kind == "dialogue":
         reactions = tx.scenario.persona.reactions
@@ -148,7 +145,7 @@ def _mood_exit(tx: Tx) -> str | None:
     for mood_exit in tx.scenario.mood_exits:
         if mood_exit.id in tx.exits or tx.mood > mood_exit.at_or_below:
             continue
-        tx.exits.add(mood_exit.id)
+        tx.mark_exit(mood_exit.id)
         tx.emit("system", "system", mood_exit.reply, {
             "tags": [f"mood-exit:{mood_exit.id}", *mood_exit.tags],
             "mood_exit": mood_exit.id,

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.domain import matching
 from simulator.domain.model import Step
 
 _WORD_RUN = re.compile(r"[a-z0-9_]+")
+_ERRORS = (matching.MatcherError, TypeError, ValueError, AttributeError)
+#: most memoised structured answers kept per step
+MEMO_LIMIT = 4096
 #: regex continuations after ``^word`` that guarantee the word ends there
 _BOUNDARIES = ("\\s", "\\b", "$", " ", "\\.", "/")
 _EXE = "(\\.exe)?"
@@ -38,13 +41,21 @@ def regex_word(source: str) -> str | None:
 
 @dataclass(frozen=True)
 class StepIndex:
-    """Compiled rule specs of a step and the buckets that select candidates."""
+    """Compiled rule specs of a step and the buckets that select candidates.
+
+    ``matching``/``content_matching`` return which rules hold for an input; the
+    result depends only on the input (never on session state), so it is memoised:
+    per normalised text for text answers, per answer value for structured ones.
+    """
 
     specs: tuple[matching.CompiledSpec | None, ...]
     always: frozenset[int]
     by_token: Mapping[str, tuple[int, ...]]
     by_command: Mapping[str, tuple[int, ...]]
     by_word: Mapping[str, tuple[int, ...]]
+    #: rules that can never be ineligible (no ``if``, not ``once``)
+    free: tuple[bool, ...] = ()
+    memo: dict[Any, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def candidates(self, inp: matching.MatchInput) -> list[int]:
         """Return the indices of the rules that could match this input, in order."""
@@ -60,6 +71,90 @@ class StepIndex:
             if run is not None:
                 found.update(self.by_word.get(run.group(), ()))
         return sorted(found)
+
+    def matching(self, inp: matching.MatchInput) -> tuple[int, ...]:
+        """Return the indices of the rules whose whole spec holds, in rule order."""
+        if inp.text:
+            return self._text_memo(inp, ("all", inp.technical_level, inp.rule_hits),
+                                   self._scan_all)
+        key = _value_key(inp.value)
+        if key is None:
+            return self._scan_all(inp)
+        found = self.memo.get(key)
+        if found is None:
+            if len(self.memo) >= MEMO_LIMIT:
+                self.memo.clear()
+            found = self.memo[key] = self._scan_all(inp)
+        return found
+
+    def content_matching(self, inp: matching.MatchInput) -> tuple[int, ...]:
+        """Return the indices of the rules with phrase content that all holds."""
+        if not inp.text:
+            return ()
+        return self._text_memo(inp, ("content",), self._scan_content)
+
+    def _text_memo(self, inp: matching.MatchInput, key: tuple[Any, ...],
+                   scan: Any) -> tuple[int, ...]:
+        """Memoise a scan in the normalised text's memo (which lives as long as it)."""
+        memo = inp.norm.memo
+        full = (id(self), *key)
+        cached = memo.get(full)
+        if cached is not None and cached[0] is self:
+            return cached[1]
+        found = scan(inp)
+        memo[full] = (self, found)
+        return found
+
+    def _scan_all(self, inp: matching.MatchInput) -> tuple[int, ...]:
+        specs = self.specs
+        return tuple(n for n in self.candidates(inp) if holds(specs[n], inp))
+
+    def _scan_content(self, inp: matching.MatchInput) -> tuple[int, ...]:
+        specs, vocab, found = self.specs, inp.norm.vocab, []
+        for number in self.candidates(inp):
+            compiled = specs[number]
+            if compiled is None or not compiled.content:
+                continue
+            gate = compiled.content_gate
+            if gate is not None and gate.isdisjoint(vocab):
+                continue
+            try:
+                if all(check(inp) for check in compiled.content):
+                    found.append(number)
+            except _ERRORS:
+                continue
+        return tuple(found)
+
+
+def holds(compiled: matching.CompiledSpec | None, inp: matching.MatchInput) -> bool:
+    """Return True when a compiled rule spec holds (False when broken)."""
+    if compiled is None:
+        return False
+    gate, prefix, norm = compiled.gate, compiled.prefix, inp.norm
+    if gate is not None and gate.isdisjoint(norm.vocab):
+        return False
+    if prefix is not None and not norm.lower.startswith(prefix):
+        return False
+    try:
+        for check in compiled.checks:
+            if not check(inp):
+                return False
+    except _ERRORS:
+        return False
+    return True
+
+
+def _value_key(value: Any) -> Any:
+    """Return a hashable key for a structured answer, or None."""
+    if isinstance(value, str):
+        return ("s", value)
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return ("l", tuple(value))
+    if isinstance(value, Mapping):
+        items = tuple(value.items())
+        if all(isinstance(k, str) and isinstance(v, str) for k, v in items):
+            return ("d", items)
+    return None
 
 
 def _bucket(spec: Mapping[str, Any], compiled: matching.CompiledSpec) -> tuple[str, Any]:
@@ -94,8 +189,9 @@ def build_index(step: Step, lexicon: matching.Lexicon) -> StepIndex:
         else:
             buckets[kind].setdefault(key, []).append(number)
     frozen = {k: {key: tuple(v) for key, v in b.items()} for k, b in buckets.items()}
+    free = tuple(not r.once and r.when.is_empty() for r in step.rules)
     return StepIndex(specs, frozenset(always), frozen["token"], frozen["command"],
-                     frozen["word"])
+                     frozen["word"], free)
 
 
 _CACHE: dict[tuple[int, int], tuple[Step, Any, StepIndex]] = {}

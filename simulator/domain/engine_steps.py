@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.domain import matching
-from simulator.domain.engine_index import StepIndex, step_index
+from simulator.domain.engine_index import step_index
 from simulator.domain.engine_tx import Tx
 from simulator.domain.model import Outcome, Rule, Step
 
@@ -29,6 +29,8 @@ class Decision:
     tags: tuple[str, ...] = ()
     cues: frozenset[str] = frozenset()
     matched: tuple[str, ...] = ()
+    #: the rule fires at most once per session (record it as fired)
+    once: bool = False
     #: built-in terminal output that replaces the outcome's reply
     output: str | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
@@ -96,13 +98,29 @@ SHAPES: Mapping[str, Shape] = {
 }
 
 
+_LEXICONS: dict[int, tuple[Any, matching.Lexicon]] = {}
+
+
+def lexicon_of(synonyms: tuple[tuple[str, ...], ...]) -> matching.Lexicon:
+    """Return the lexicon of a scenario's synonym groups (cached by the tuple object)."""
+    cached = _LEXICONS.get(id(synonyms))
+    if cached is not None and cached[0] is synonyms:
+        return cached[1]
+    lexicon = matching.get_lexicon(synonyms)
+    if len(_LEXICONS) > 1024:
+        _LEXICONS.clear()
+    _LEXICONS[id(synonyms)] = (synonyms, lexicon)
+    return lexicon
+
+
 def _input(tx: Tx, step: Step, value: Any, rule_hits: int = 0) -> matching.MatchInput:
     """Build the matcher input for this scenario's lexicon and persona."""
+    scenario = tx.scenario
     return matching.MatchInput(
         value,
         step=step,
-        lexicon=matching.get_lexicon(tx.scenario.synonyms),
-        technical_level=tx.scenario.persona.technical_level,
+        lexicon=lexicon_of(scenario.synonyms),
+        technical_level=scenario.persona.technical_level,
         rule_hits=rule_hits,
     )
 
@@ -118,40 +136,16 @@ def _safe_match(spec: Mapping[str, Any], inp: matching.MatchInput) -> bool:
         return False
 
 
-def _plan(step: Step, inp: matching.MatchInput) -> StepIndex:
-    """Return the step's compiled, bucketed rules."""
-    return step_index(step, inp.lexicon)
-
-
-def _holds(compiled: matching.CompiledSpec | None, inp: matching.MatchInput) -> bool:
-    """Return True when a compiled rule spec holds (False when broken)."""
-    if compiled is None:
-        return False
-    gate, prefix, norm = compiled.gate, compiled.prefix, inp.norm
-    if gate is not None and gate.isdisjoint(norm.vocab):
-        return False
-    if prefix is not None and not norm.lower.startswith(prefix):
-        return False
-    try:
-        for check in compiled.checks:
-            if not check(inp):
-                return False
-    except _ERRORS:
-        return False
-    return True
-
-
 def _pick(tx: Tx, step: Step, inp: matching.MatchInput) -> tuple[Rule | None, tuple[str, ...]]:
     """Return the first eligible matching rule and the ids of the matching rules up to it
     (those passed over because of ``once``/``if``, then the winner)."""
+    index = step_index(step, inp.lexicon)
+    free, rules = index.free, step.rules
     matched: list[str] = []
-    index = _plan(step, inp)
-    for number in index.candidates(inp):
-        rule = step.rules[number]
-        if not _holds(index.specs[number], inp):
-            continue
+    for number in index.matching(inp):
+        rule = rules[number]
         matched.append(rule.id)
-        if _eligible(tx, step, rule):
+        if free[number] or _eligible(tx, step, rule):
             return rule, tuple(matched)
     return None, tuple(matched)
 
@@ -172,39 +166,21 @@ def _decide(tx: Tx, step: Step, inp: matching.MatchInput, **extra: Any) -> Decis
     rule, matched = _pick(tx, step, inp)
     if rule is None:
         return Decision(_default(step), "", matched=matched, **extra)
-    return Decision(rule.outcome, rule.id, matched=matched, **extra)
-
-
-def _all_hold(checks: tuple[matching.Check, ...], inp: matching.MatchInput) -> bool:
-    """Return True when every check holds (a plain loop: this is the hot path)."""
-    for check in checks:  # noqa: SIM110
-        if not check(inp):
-            return False
-    return True
+    return Decision(rule.outcome, rule.id, matched=matched, once=rule.once, **extra)
 
 
 def _content_hits(tx: Tx, step: Step, inp: matching.MatchInput) -> int:
     """Count the distinct rules eligible now (``if`` holds, not a fired ``once``) whose
     phrase content this input hits, each rule once, up to the stuffing threshold
     (which is all the count is used for)."""
+    index = step_index(step, inp.lexicon)
+    free, rules = index.free, step.rules
     count = 0
-    vocab = inp.norm.vocab
-    index = _plan(step, inp)
-    for number in index.candidates(inp):
-        compiled = index.specs[number]
-        if compiled is None or not compiled.content:
-            continue
-        gate = compiled.content_gate
-        if gate is not None and gate.isdisjoint(vocab):
-            continue
-        if not _eligible(tx, step, step.rules[number]):
-            continue
-        try:
-            count += _all_hold(compiled.content, inp)
-        except _ERRORS:
-            continue
-        if count >= matching.STUFFING_RULES:
-            break
+    for number in index.content_matching(inp):
+        if free[number] or _eligible(tx, step, rules[number]):
+            count += 1
+            if count >= matching.STUFFING_RULES:
+                break
     return count
 
 
@@ -219,7 +195,7 @@ def _terminal(tx: Tx, step: Step, value: Any) -> Decision:
     inp = _input(tx, step, value)
     rule, matched = _pick(tx, step, inp)
     if rule is not None:
-        return Decision(rule.outcome, rule.id, matched=matched)
+        return Decision(rule.outcome, rule.id, matched=matched, once=rule.once)
     name = inp.command[0] if inp.command else ""
     if name == "help" and len(inp.command) == 1:
         return Decision(Outcome(), "builtin:help", output=_help_text(step))

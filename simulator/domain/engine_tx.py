@@ -18,34 +18,72 @@ MAX_TURNS = 400
 MOOD_MIN, MOOD_MAX = -5, 5
 
 
+_STEPS: dict[int, tuple[Scenario, dict[str, Step]]] = {}
+
+
+def steps_of(scenario: Scenario) -> Mapping[str, Step]:
+    """Return the scenario's steps by id (first of a duplicated id wins, as
+    ``Scenario.step`` does), cached by the scenario object."""
+    cached = _STEPS.get(id(scenario))
+    if cached is not None and cached[0] is scenario:
+        return cached[1]
+    table: dict[str, Step] = {}
+    for step in scenario.steps:
+        table.setdefault(step.id, step)
+    if len(_STEPS) > 1024:
+        _STEPS.clear()
+    _STEPS[id(scenario)] = (scenario, table)
+    return table
+
+
 class Tx:
-    """Accumulate events and state changes for one engine call."""
+    """Accumulate events and state changes for one engine call.
+
+    Collections are copied on first write only, so ``freeze`` can reuse the
+    previous state's frozensets when nothing changed them.
+    """
 
     def __init__(self, scenario: Scenario, state: SessionState, now: float) -> None:
         self.scenario = scenario
         self.base = state
         self.now = now
+        self.at = round(now - state.started_at, 3)
         self.events: list[Event] = []
         self.step_id = state.step
-        self.flags = set(state.flags)
-        self.tags_seen = set(state.tags_seen)
+        self.flags: frozenset[str] | set[str] = state.flags
+        self.tags_seen: frozenset[str] | set[str] = state.tags_seen
         self.mood = state.mood
-        self.visits = dict(state.visits)
-        self.fired = set(state.fired)
-        self.exits = set(state.mood_exits_taken)
+        self.visits: Mapping[str, int] = state.visits
+        self.fired: frozenset[str] | set[str] = state.fired
+        self.exits: frozenset[str] | set[str] = state.mood_exits_taken
         self.hints = list(state.hints)
         self.turns = state.turns
         self.ended = state.ended
         self.result = state.result
-
-    @property
-    def at(self) -> float:
-        """Return seconds since the session started."""
-        return round(self.now - self.base.started_at, 3)
+        self._steps = steps_of(scenario)
 
     def step(self) -> Step:
         """Return the current step."""
-        return self.scenario.step(self.step_id)
+        step = self._steps.get(self.step_id)
+        if step is None:
+            raise KeyError(self.step_id)
+        return step
+
+    def change_flags(self, add: Iterable[str], remove: Iterable[str]) -> None:
+        """Set and then clear flags."""
+        if add or remove:
+            flags = set(self.flags)
+            flags.update(add)
+            flags.difference_update(remove)
+            self.flags = flags
+
+    def mark_fired(self, key: str) -> None:
+        """Record a once-only rule as fired."""
+        self.fired = {*self.fired, key}
+
+    def mark_exit(self, exit_id: str) -> None:
+        """Record a mood exit as taken."""
+        self.exits = {*self.exits, exit_id}
 
     def emit(
         self,
@@ -56,28 +94,33 @@ class Tx:
         at: float | None = None,
     ) -> Event:
         """Append an event (its tags join ``tags_seen``) and return it."""
-        payload = dict(data or {})
+        payload = data if type(data) is dict else dict(data or {})
         event = Event(
-            index=self.base.event_count + len(self.events),
-            at=self.at if at is None else at,
-            type=type_,
-            actor=actor,
-            step=self.step_id,
-            text=text,
-            data=payload,
+            self.base.event_count + len(self.events),
+            self.at if at is None else at,
+            type_,
+            actor,
+            self.step_id,
+            text,
+            payload,
         )
-        self.tags_seen.update(payload.get("tags", ()))
+        tags = payload.get("tags")
+        if tags:
+            seen = self.tags_seen
+            if not seen.issuperset(tags):
+                self.tags_seen = seen = seen if type(seen) is set else set(seen)
+                seen.update(tags)
         self.events.append(event)
         return event
 
     def enter(self, step_id: str) -> None:
         """Enter a step: count the visit, show its prompt, end on end steps/loops."""
-        if not any(s.id == step_id for s in self.scenario.steps):
+        if step_id not in self._steps:
             self.finish("abandoned", f"Scenario error: there is no step {step_id!r}.",
                         ("scenario-error",))
             return
         self.step_id = step_id
-        self.visits[step_id] = self.visits.get(step_id, 0) + 1
+        self.visits = {**self.visits, step_id: self.visits.get(step_id, 0) + 1}
         step = self.step()
         tags = [f"step:{step_id}"]
         if step.kind == "end":
@@ -121,20 +164,25 @@ class Tx:
         """Return the new immutable state."""
         base = self.base
         return SessionState(
-            scenario_id=base.scenario_id,
-            scenario_hash=base.scenario_hash,
-            started_at=base.started_at,
-            time_limit=base.time_limit,
-            step=self.step_id,
-            flags=frozenset(self.flags),
-            tags_seen=frozenset(self.tags_seen),
-            mood=self.mood,
-            visits=dict(self.visits),
-            fired=frozenset(self.fired),
-            mood_exits_taken=frozenset(self.exits),
-            hints=tuple(self.hints),
-            turns=self.turns,
-            event_count=self.base.event_count + len(self.events),
-            ended=self.ended,
-            result=self.result,
+            base.scenario_id,
+            base.scenario_hash,
+            self.step_id,
+            base.started_at,
+            base.time_limit,
+            _frozen(self.flags),
+            _frozen(self.tags_seen),
+            self.mood,
+            self.visits if self.visits is not base.visits else dict(base.visits),
+            _frozen(self.fired),
+            _frozen(self.exits),
+            tuple(self.hints),
+            self.turns,
+            base.event_count + len(self.events),
+            self.ended,
+            self.result,
         )
+
+
+def _frozen(items: frozenset[str] | set[str]) -> frozenset[str]:
+    """Return items as a frozenset (as is when it already is one)."""
+    return items if type(items) is frozenset else frozenset(items)
