@@ -83,4 +83,5 @@ def _register_template_helpers(app: Flask) -> None:
             "csrf_token": generate_csrf,
             "home_url": lambda: home_url_for(role),
             "app_name": "Help Desk Simulator",
+            "has_endpoint": lambda name: name in app.view_functions,
         }
