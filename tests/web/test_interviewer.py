@@ -75,16 +75,19 @@ def test_create_custom_assessment(app: Flask, client: FlaskClient, interviewer: 
         assert item.opens_at == now()
 
 
-def test_create_from_role_profile_with_missing_scenarios_is_a_form_error(
-    client: FlaskClient, interviewer: User, catalog: Any
-) -> None:
+def test_create_from_role_profile(app: Flask, client: FlaskClient, interviewer: User,
+                                  catalog: Any) -> None:
     known = set(catalog.scenarios)
-    broken = [r for r in catalog.framework.roles if not set(r.scenarios) <= known]
-    if not broken:
-        pytest.skip("every role profile is complete")
-    response = _create(client, "x", role_profile_id=broken[0].id, scenario_ids=[])
-    assert response.status_code == 400
-    assert "not in the library" in response.get_data(as_text=True)
+    complete = [r for r in catalog.framework.roles if r.scenarios and set(r.scenarios) <= known]
+    assert complete, "no role profile whose scenarios are all in the library"
+    profile = complete[0]
+    response = _create(client, "ignored", role_profile_id=profile.id, scenario_ids=[])
+    assert response.status_code == 302
+    with app.app_context():
+        item = db.session.get(Assessment, _assessment_id(response))
+        assert item is not None
+        assert item.role_profile_id == profile.id
+        assert item.scenario_ids == list(profile.scenarios)
 
 
 @pytest.mark.parametrize(
