@@ -51,29 +51,33 @@ def nav_entries_for(role: str | None) -> list[NavEntry]:
 
 
 def current_nav() -> list[dict[str, str | bool]]:
-    """Return the current user's entries as dicts for templates (url, label, active)."""
+    """Return the current user's entries as dicts for templates (url, label, active).
+
+    The active entry is the one for this endpoint, else the one whose URL is the longest
+    prefix of the current path (``/admin/users/new`` → Users).
+    """
     from flask import request
 
     if not current_user.is_authenticated:
         return []
-    out: list[dict[str, str | bool]] = []
+    items: list[dict[str, str | bool]] = []
     for entry in nav_entries_for(current_user.role):
         try:
             url = url_for(entry.endpoint)
         except BuildError:
             continue
-        prefix = entry.endpoint.split(".", 1)[0]
-        active = request.blueprint == prefix and (
-            request.endpoint == entry.endpoint or not _has_own_entry(request.endpoint)
-        )
-        out.append({"url": url, "label": entry.label, "active": active})
-    return out
-
-
-def _has_own_entry(endpoint: str | None) -> bool:
-    """Return True when the endpoint itself is a nav entry."""
-    entries: list[NavEntry] = current_app.extensions.get(NAV_KEY, [])
-    return any(e.endpoint == endpoint for e in entries)
+        items.append({"url": url, "label": entry.label, "active": False,
+                      "endpoint": entry.endpoint})
+    exact = [i for i in items if i["endpoint"] == request.endpoint]
+    prefixed = sorted(
+        (i for i in items if request.path.startswith(str(i["url"]).rstrip("/") + "/")
+         or request.path == i["url"]),
+        key=lambda i: len(str(i["url"])), reverse=True,
+    )
+    best = (exact or prefixed or [None])[0]
+    if best is not None:
+        best["active"] = True
+    return items
 
 
 def home_url_for(role: str | None) -> str:

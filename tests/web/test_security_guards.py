@@ -90,3 +90,18 @@ def test_missing_blueprint_module_is_skipped_only_when_absent(
     monkeypatch.setattr(blueprints.importlib, "import_module", broken)
     with pytest.raises(ModuleNotFoundError):
         blueprints._import("simulator.web.admin")
+
+
+@pytest.mark.parametrize(
+    ("path", "active"),
+    [("/admin/users", "Users"), ("/admin/users/new", "Users"), ("/admin/library", "Library"),
+     ("/interviewer/assessments/new", "Assessments")],
+)
+def test_exactly_one_active_nav_entry(client: object, make_user: Callable[..., User],
+                                      auth: object, path: str, active: str) -> None:
+    import re
+
+    auth.login_as(make_user("admin"))  # type: ignore[attr-defined]
+    page = client.get(path).get_data(as_text=True)  # type: ignore[attr-defined]
+    current = re.findall(r'aria-current="page">([^<]+)</a>', page)
+    assert current == [active]
