@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from simulator.domain import matching
@@ -184,11 +185,18 @@ def _content_hits(tx: Tx, step: Step, inp: matching.MatchInput) -> int:
     return count
 
 
+@lru_cache(maxsize=512)
+def cue_tags(cues: frozenset[str]) -> tuple[str, ...]:
+    """Return the evidence tags of a set of cues, sorted."""
+    return tuple(f"cue:{c}" for c in sorted(cues))
+
+
 def _dialogue(tx: Tx, step: Step, value: Any) -> Decision:
-    hits = _content_hits(tx, step, _input(tx, step, value))
-    inp = _input(tx, step, value, rule_hits=hits)
+    inp = _input(tx, step, value)
+    # content hits never read the cues, so the count can be set before they are computed
+    inp.rule_hits = _content_hits(tx, step, inp)
     cues = inp.cues
-    return _decide(tx, step, inp, cues=cues, tags=tuple(f"cue:{c}" for c in sorted(cues)))
+    return _decide(tx, step, inp, cues=cues, tags=cue_tags(cues))
 
 
 def _terminal(tx: Tx, step: Step, value: Any) -> Decision:
@@ -216,17 +224,34 @@ def _help_text(step: Step) -> str:
     return "Commands you can use here:\n" + "\n".join(f"  {n}" for n in names)
 
 
+def _writeup_checks(step: Step, inp: matching.MatchInput) -> tuple[tuple[str, ...],
+                                                                    tuple[int, ...]]:
+    """Return the element tags and the indices of the claims a write-up makes
+    (memoised per step and normalised text)."""
+    memo = inp.norm.memo
+    key = (id(step), "writeup")
+    cached = memo.get(key)
+    if cached is not None and cached[0] is step:
+        return cached[1]
+    tags = tuple(e.tag for e in step.elements if _safe_match(e.match, inp))
+    claims = tuple(n for n, c in enumerate(step.claims) if _safe_match(c.match, inp))
+    memo[key] = (step, (tags, claims))
+    return tags, claims
+
+
 def _writeup(tx: Tx, step: Step, value: Any) -> Decision:
     inp = _input(tx, step, value)
     tags: list[str] = []
     if step.min_words and inp.norm.words < step.min_words:
         tags.append("too-short")
-    tags += [e.tag for e in step.elements if _safe_match(e.match, inp)]
-    for claim in step.claims:
-        if _safe_match(claim.match, inp) and claim.requires not in tx.tags_seen:
+    elements, claims = _writeup_checks(step, inp)
+    tags += elements
+    for number in claims:
+        claim = step.claims[number]
+        if claim.requires not in tx.tags_seen:
             tags += ["unsupported-claim", f"unsupported:{claim.id}"]
     cues = inp.cues
-    tags += [f"cue:{c}" for c in sorted(cues)]
+    tags += cue_tags(cues)
     return _decide(tx, step, inp, cues=cues, tags=tuple(dict.fromkeys(tags)))
 
 
@@ -246,6 +271,8 @@ HANDLERS: Mapping[str, Handler] = {
 
 def display(step: Step, value: Any) -> str:
     """Return the transcript text of an answer (labels for options)."""
+    if type(value) is str and step.kind != "choice":
+        return value
     labels = {o.id: o.label for o in step.options}
     if isinstance(value, str):
         return labels.get(value, value) if step.kind == "choice" else value

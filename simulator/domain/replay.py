@@ -44,6 +44,8 @@ class PlaythroughResult:
 
 def to_action(entry: Any) -> Action | float:
     """Turn one playthrough input into an Action, or a wait in seconds."""
+    if type(entry) is str:
+        return Action("answer", entry)
     if isinstance(entry, Mapping) and len(entry) == 1:
         if "hint" in entry:
             hint = entry["hint"]

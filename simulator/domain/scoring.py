@@ -20,17 +20,36 @@ def index_tags(events: Iterable[Event]) -> dict[str, tuple[int, ...]]:
     """Map every evidence tag to the indices of the events carrying it, in order."""
     found: dict[str, list[int]] = {}
     for event in events:
-        for tag in event.tags:
-            found.setdefault(tag, []).append(event.index)
+        tags = event.data.get("tags")
+        if not tags:
+            continue
+        index = event.index
+        for tag in tags:
+            indices = found.get(tag)
+            if indices is None:
+                found[tag] = [index]
+            else:
+                indices.append(index)
     return {tag: tuple(indices) for tag, indices in found.items()}
 
 
 def holds(cond: Condition, tags: TagIndex) -> bool:
     """Return True when a rubric condition holds over the tag index."""
-    if any(t not in tags for t in cond.all) or any(t in tags for t in cond.none):
+    for tag in cond.all:
+        if tag not in tags:
+            return False
+    for tag in cond.none:
+        if tag in tags:
+            return False
+    if cond.any and tags.keys().isdisjoint(cond.any):
         return False
-    if cond.any and not any(t in tags for t in cond.any):
-        return False
+    if cond.count or cond.before or cond.visits:
+        return _holds_rest(cond, tags)
+    return True
+
+
+def _holds_rest(cond: Condition, tags: TagIndex) -> bool:
+    """Check a condition's counts, order pairs and step visits."""
     if any(len(tags.get(t, ())) < n for t, n in cond.count.items()):
         return False
     for first, second in cond.before:
@@ -49,8 +68,9 @@ def evidence(cond: Condition, tags: TagIndex) -> tuple[int, ...]:
     named = [*cond.all, *cond.any, *(t for pair in cond.before for t in pair)]
     named += [f"step:{s}" for s in cond.visits]
     for tag in named:
-        if tag in tags:
-            out.add(tags[tag][0])
+        indices = tags.get(tag)
+        if indices:
+            out.add(indices[0])
     for tag in cond.count:
         out.update(tags.get(tag, ()))
     return tuple(sorted(out))
@@ -64,11 +84,18 @@ def _award(criterion: Criterion, tags: TagIndex) -> RubricLevel | None:
     return None
 
 
+_SCORES: dict[tuple[int, str, tuple[int, ...]], tuple[Criterion, CriterionScore]] = {}
+
+
 def score_criterion(criterion: Criterion, tags: TagIndex) -> CriterionScore:
-    """Score one criterion."""
+    """Score one criterion (equal results are shared: scores are immutable)."""
     level = _award(criterion, tags)
-    feedback_only = not criterion.levels
-    return CriterionScore(
+    proof = evidence(level.when, tags) if level else ()
+    key = (id(criterion), level.id if level else "", proof)
+    cached = _SCORES.get(key)
+    if cached is not None and cached[0] is criterion:
+        return cached[1]
+    result = CriterionScore(
         id=criterion.id,
         label=criterion.label,
         competency=criterion.competency,
@@ -77,9 +104,13 @@ def score_criterion(criterion: Criterion, tags: TagIndex) -> CriterionScore:
         points=level.points if level else 0,
         max=criterion.max_points,
         weight=criterion.weight,
-        evidence=evidence(level.when, tags) if level else (),
-        needs_review=criterion.needs_review or feedback_only,
+        evidence=proof,
+        needs_review=criterion.needs_review or not criterion.levels,
     )
+    if len(_SCORES) > 65536:
+        _SCORES.clear()
+    _SCORES[key] = (criterion, result)
+    return result
 
 
 def percent(scores: Sequence[CriterionScore]) -> float | None:
