@@ -210,3 +210,26 @@ def test_unexpected_error_is_a_500_page(app_factory: Callable[..., Flask]) -> No
     page = response.get_data(as_text=True)
     assert "Something went wrong" in page
     assert "secret internals" not in page
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "rejected"),
+    [
+        ({"data": {"email": "a\x00b@example.test", "password": "x"}}, True),
+        ({"query_string": "next=/a%00b", "data": {"email": "a@example.test"}}, True),
+        ({"json": {"email": "a\x00b"}}, True),
+        ({"json": {"nested": [{"k": "v\x00"}]}}, True),
+        ({"json": {"text": "a literal \\u0000 typed by a user"}}, False),
+        ({"data": {"email": "100%00 sure@example.test", "password": "x"}}, False),
+    ],
+)
+def test_nul_characters_are_refused_clearly(client: FlaskClient, kwargs: dict[str, Any],
+                                            rejected: bool) -> None:
+    response = client.post("/login", **kwargs)
+    body = response.get_data(as_text=True)
+    if rejected:
+        assert response.status_code == 400
+        assert "NUL character" in body
+    else:
+        assert "NUL character" not in body
+        assert response.status_code < 500
