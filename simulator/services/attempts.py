@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -367,13 +368,25 @@ def public_view(mode: str, scenario: Any, state: SessionState, now: datetime) ->
 
 
 def public_events(events: Iterable[Event], mode: str) -> tuple[dict[str, Any], ...]:
-    """Return only type/actor/text/step of each event (no feedback in assessments)."""
+    """Return only type/actor/text/step (+ who) of each event (no feedback in assessments)."""
     hidden = {"feedback", "hint"} if mode != "practice" else set()
-    return tuple(
-        {key: getattr(event, key) for key in PUBLIC_EVENT_KEYS}
-        for event in events
-        if event.type not in hidden
-    )
+    return tuple(_public_event(event) for event in events if event.type not in hidden)
+
+
+#: A persona line written as `Richard: "..."` is spoken by someone other than the persona
+#: (a call-back, a colleague); authoring.md documents the convention.
+_SPEAKER_LINE = re.compile(r"^(?P<who>[A-Z][\w.' -]{0,40}): (?P<rest>[\"“(].*)$", re.DOTALL)
+
+
+def _public_event(event: Event) -> dict[str, Any]:
+    """Return the public fields of one event, splitting off a named speaker."""
+    out = {key: getattr(event, key) for key in PUBLIC_EVENT_KEYS}
+    out["who"] = ""
+    if event.actor == "persona":
+        found = _SPEAKER_LINE.match(event.text)
+        if found:
+            out["who"], out["text"] = found["who"], found["rest"]
+    return out
 
 
 def record_signal(

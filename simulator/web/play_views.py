@@ -209,7 +209,7 @@ def speaker(event: Mapping[str, Any], v: Mapping[str, Any]) -> str:
     if actor == "candidate":
         return "You"
     if actor == "persona":
-        return str(v["persona"].get("name") or "Caller")
+        return str(event.get("who") or v["persona"].get("name") or "Caller")
     return "Output" if actor == "machine" else "Note"
 
 

@@ -64,7 +64,7 @@
     if (ev.type === "hint") { return "Hint"; }
     if (ev.type === "step") { return ""; }
     if (ev.actor === "candidate") { return "You"; }
-    if (ev.actor === "persona") { return root.getAttribute("data-persona") || "Caller"; }
+    if (ev.actor === "persona") { return ev.who || root.getAttribute("data-persona") || "Caller"; }
     if (ev.actor === "machine") { return "Output"; }
     return "Note";
   }

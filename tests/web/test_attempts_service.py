@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from simulator.domain import replay, scoring
-from simulator.domain.session import Action
+from simulator.domain.session import Action, Event
 from simulator.services import attempts, library
 from simulator.services.clock import FixedClock
 from simulator.services.errors import Forbidden, InvalidInput, NotFound
@@ -297,9 +297,25 @@ def test_public_events_never_carry_tags_or_rule_ids(trainee: User, now: FixedClo
     last = play_all(attempt, expert_inputs()[:6], now)
     assert last is not None
     for event in attempts.resume(attempt, now()).events:
-        assert set(event) == {"type", "actor", "text", "step"}
+        assert set(event) == {"type", "actor", "text", "step", "who"}
     stored = event_rows(attempt.id)
     assert any(r.data.get("tags") for r in stored), "the transcript itself keeps the evidence"
+
+
+@pytest.mark.parametrize(
+    ("actor", "text", "who", "shown"),
+    [
+        ("persona", 'Richard: "No, I never asked."', "Richard", '"No, I never asked."'),
+        ("persona", "Caller: (The line goes dead.)", "Caller", "(The line goes dead.)"),
+        ("persona", "It says: error 0x80070005", "", "It says: error 0x80070005"),
+        ("persona", 'lower: "not a name"', "", 'lower: "not a name"'),
+        ("machine", 'Name: "intranet"', "", 'Name: "intranet"'),
+    ],
+)
+def test_public_events_split_a_named_speaker(actor: str, text: str, who: str, shown: str) -> None:
+    event = Event(index=0, at=0.0, type="persona", actor=actor, step="s", text=text)
+    public = attempts.public_events([event], "assessment")[0]
+    assert (public["who"], public["text"]) == (who, shown)
 
 
 @pytest.mark.parametrize(("mode", "shown"), [("practice", True), ("assessment", False)])
