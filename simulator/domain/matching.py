@@ -13,8 +13,8 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from typing import Any
+from functools import lru_cache
+from typing import Any, Generic, TypeVar, cast
 
 from simulator.domain import synonyms
 from simulator.domain.matching_cues import (
@@ -62,8 +62,27 @@ __all__ = [
     "word_count",
 ]
 
+_T = TypeVar("_T")
+
+
 class MatcherError(ValueError):
     """A ``match:`` spec uses an unknown key or a badly shaped argument."""
+
+class _Lazy(Generic[_T]):
+    """A cached attribute: computed on first read, then stored on the instance (like
+    ``functools.cached_property`` without its per-read lock in Python 3.11)."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> _T:
+        if instance is None:
+            return cast(_T, self)
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
+
 
 class MatchInput:
     """One candidate answer plus what matchers need to judge it (lazy, cached)."""
@@ -83,12 +102,12 @@ class MatchInput:
         self.technical_level = technical_level
         self.rule_hits = rule_hits
 
-    @cached_property
+    @_Lazy
     def norm(self) -> Normalised:
         """Return the normalised text."""
         return normalise(self.text, self.lexicon)
 
-    @cached_property
+    @_Lazy
     def cues(self) -> frozenset[str]:
         """Return the communication cues of the text."""
         if not self.text:
@@ -98,7 +117,7 @@ class MatchInput:
             kind = "email"
         return detect_cues(self.text, self.lexicon, self.technical_level, self.rule_hits, kind)
 
-    @cached_property
+    @_Lazy
     def command(self) -> tuple[str, ...]:
         """Return the normalised terminal command."""
         return normalise_command(self.text)
@@ -409,19 +428,6 @@ def holds(compiled: CompiledSpec, inp: MatchInput) -> bool:
 def matches(spec: Mapping[str, Any], inp: MatchInput) -> bool:
     """Return True when every key of spec holds for the input (empty spec: True)."""
     return holds(compile_spec(spec, inp.lexicon), inp)
-
-
-def content_hit(spec: Mapping[str, Any], inp: MatchInput) -> bool:
-    """Return True when spec has phrase content and all its content keys hold."""
-    return content_holds(compile_spec(spec, inp.lexicon), inp)
-
-
-def content_holds(compiled: CompiledSpec, inp: MatchInput) -> bool:
-    """Return True when a compiled spec has phrase content and all of it holds."""
-    gate = compiled.content_gate
-    if not compiled.content or (gate is not None and gate.isdisjoint(inp.norm.vocab)):
-        return False
-    return all(check(inp) for check in compiled.content)
 
 
 def unknown_key_message(key: str) -> str:
