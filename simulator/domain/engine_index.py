@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.domain import matching
-from simulator.domain.model import Step
+from simulator.domain.model import Condition, Rule, Step
 
 _WORD_RUN = re.compile(r"[a-z0-9_]+")
 _ERRORS = (matching.MatcherError, TypeError, ValueError, AttributeError)
@@ -53,8 +53,9 @@ class StepIndex:
     by_token: Mapping[str, tuple[int, ...]]
     by_command: Mapping[str, tuple[int, ...]]
     by_word: Mapping[str, tuple[int, ...]]
-    #: rules that can never be ineligible (no ``if``, not ``once``)
-    free: tuple[bool, ...] = ()
+    #: per rule: None when it is always eligible, else (its ``once`` key or "", its
+    #: ``if`` condition or None)
+    gates: tuple[tuple[str, Condition | None] | None, ...] = ()
     memo: dict[Any, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def candidates(self, inp: matching.MatchInput) -> list[int]:
@@ -189,9 +190,16 @@ def build_index(step: Step, lexicon: matching.Lexicon) -> StepIndex:
         else:
             buckets[kind].setdefault(key, []).append(number)
     frozen = {k: {key: tuple(v) for key, v in b.items()} for k, b in buckets.items()}
-    free = tuple(not r.once and r.when.is_empty() for r in step.rules)
     return StepIndex(specs, frozenset(always), frozen["token"], frozen["command"],
-                     frozen["word"], free)
+                     frozen["word"], tuple(_rule_gate(step, r) for r in step.rules))
+
+
+def _rule_gate(step: Step, rule: Rule) -> tuple[str, Condition | None] | None:
+    """Return what can make a rule ineligible: its once key and its non-empty ``if``."""
+    when = None if rule.when.is_empty() else rule.when
+    if not rule.once and when is None:
+        return None
+    return (f"{step.id}/{rule.id}" if rule.once else "", when)
 
 
 _CACHE: dict[tuple[int, int], tuple[Step, Any, StepIndex]] = {}

@@ -15,13 +15,13 @@ from typing import Any
 from simulator.domain import matching
 from simulator.domain.engine_index import step_index
 from simulator.domain.engine_tx import Tx
-from simulator.domain.model import Outcome, Rule, Step
+from simulator.domain.model import Condition, Outcome, Rule, Step
 
 MAX_TEXT = 20_000
 TERMINAL_CLEAR = frozenset({"cls", "clear", "clear-host"})
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Decision:
     """What one answer did: the rule that fired ("" = default) and its outcome."""
 
@@ -141,21 +141,23 @@ def _pick(tx: Tx, step: Step, inp: matching.MatchInput) -> tuple[Rule | None, tu
     """Return the first eligible matching rule and the ids of the matching rules up to it
     (those passed over because of ``once``/``if``, then the winner)."""
     index = step_index(step, inp.lexicon)
-    free, rules = index.free, step.rules
+    gates, rules = index.gates, step.rules
     matched: list[str] = []
     for number in index.matching(inp):
         rule = rules[number]
         matched.append(rule.id)
-        if free[number] or _eligible(tx, step, rule):
+        gate = gates[number]
+        if gate is None or _eligible(tx, gate):
             return rule, tuple(matched)
     return None, tuple(matched)
 
 
-def _eligible(tx: Tx, step: Step, rule: Rule) -> bool:
-    """Return True when a rule's ``once`` and ``if`` allow it to fire now."""
-    if rule.once and f"{step.id}/{rule.id}" in tx.fired:
+def _eligible(tx: Tx, gate: tuple[str, Condition | None]) -> bool:
+    """Return True when a rule's ``once`` key and ``if`` allow it to fire now."""
+    once_key, when = gate
+    if once_key and once_key in tx.fired:
         return False
-    return tx.holds(rule.when)
+    return when is None or tx.holds(when)
 
 
 def _default(step: Step) -> Outcome:
@@ -175,10 +177,11 @@ def _content_hits(tx: Tx, step: Step, inp: matching.MatchInput) -> int:
     phrase content this input hits, each rule once, up to the stuffing threshold
     (which is all the count is used for)."""
     index = step_index(step, inp.lexicon)
-    free, rules = index.free, step.rules
+    gates = index.gates
     count = 0
     for number in index.content_matching(inp):
-        if free[number] or _eligible(tx, step, rules[number]):
+        gate = gates[number]
+        if gate is None or _eligible(tx, gate):
             count += 1
             if count >= matching.STUFFING_RULES:
                 break

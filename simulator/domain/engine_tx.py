@@ -148,9 +148,13 @@ class Tx:
     def holds(self, cond: Condition) -> bool:
         """Return True when a scenario condition holds for the current state."""
         flags = self.flags
-        if any(f not in flags for f in cond.all) or any(f in flags for f in cond.none):
-            return False
-        if cond.any and not any(f in flags for f in cond.any):
+        for flag in cond.all:
+            if flag not in flags:
+                return False
+        for flag in cond.none:
+            if flag in flags:
+                return False
+        if cond.any and flags.isdisjoint(cond.any):
             return False
         for step_id, (low, high) in cond.visits.items():
             seen = self.visits.get(step_id, 0)

@@ -24,7 +24,7 @@ EventType = Literal[
 Actor = Literal["candidate", "persona", "machine", "system"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Action:
     """One thing the candidate does.
 
@@ -36,6 +36,12 @@ class Action:
 
     type: ActionType
     value: Any = ""
+
+    def __init__(self, type: ActionType, value: Any = "") -> None:
+        """Set the fields directly (one action per turn)."""
+        values = self.__dict__
+        values["type"] = type
+        values["value"] = value
 
 
 @dataclass(frozen=True, init=False)
@@ -190,7 +196,7 @@ class SessionState:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class StepResult:
     """What ``start``/``submit`` return: the new state and the events to append."""
 
@@ -199,6 +205,13 @@ class StepResult:
     #: a readable reason when the action was refused (wrong shape, session ended);
     #: a refused action changes nothing and appends nothing
     error: str = ""
+
+    def __init__(self, state: SessionState, events: tuple[Event, ...], error: str = "") -> None:
+        """Set the fields directly (one result per turn)."""
+        values = self.__dict__
+        values["state"] = state
+        values["events"] = events
+        values["error"] = error
 
 
 @dataclass(frozen=True)
