@@ -107,7 +107,8 @@ def _answer(tx: Tx, value: Any) -> str:
 def _record(tx: Tx, step: Step, value: Any, decision: Decision) -> None:
     """Emit the candidate's event, the reply and any feedback."""
     outcome = decision.outcome
-    tags = list(dict.fromkeys((*outcome.tags, *decision.tags)))
+    tags = list(dict.fromkeys((*outcome.tags, *decision.tags))) if (
+        outcome.tags or decision.tags) else []
     text = display(step, value)
     tx.emit("candidate", "candidate", text, {
         "value": value,
@@ -117,7 +118,8 @@ def _record(tx: Tx, step: Step, value: Any, decision: Decision) -> None:
         "matched_rules": list(decision.matched),
     })
     reply = outcome.reply if decision.output is None else decision.output
-    reply = reply.replace("{input}", text)
+    if "{input}" in reply:
+        reply = reply.replace("{input}", text)
     terminal = step.kind == "terminal"
     if reply or decision.data:
         tx.emit("machine" if terminal else "persona", "machine" if terminal else "persona",
@@ -133,9 +135,10 @@ def _apply(tx: Tx, step: Step, decision: Decision) -> str | None:
     if decision.once:
         tx.mark_fired(f"{step.id}/{decision.rule}")
     delta = outcome.mood
-    if step.kind == "dialogue":
+    if decision.cues and step.kind == "dialogue":
         reactions = tx.scenario.persona.reactions
-        delta += sum(int(reactions.get(cue, 0)) for cue in decision.cues)
+        for cue in decision.cues:
+            delta += int(reactions.get(cue, 0))
     tx.adjust_mood(delta)
     return outcome.next
 

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from simulator.domain.model import Condition, Criterion, Rubric, RubricLevel, Scenario
 from simulator.domain.session import CriterionScore, Event, FlagHit, ScoreReport
 
-TagIndex = Mapping[str, tuple[int, ...]]
+TagIndex = Mapping[str, Sequence[int]]
 
 
-def index_tags(events: Iterable[Event]) -> dict[str, tuple[int, ...]]:
+def index_tags(events: Iterable[Event]) -> dict[str, list[int]]:
     """Map every evidence tag to the indices of the events carrying it, in order."""
     found: dict[str, list[int]] = {}
     for event in events:
@@ -30,7 +30,7 @@ def index_tags(events: Iterable[Event]) -> dict[str, tuple[int, ...]]:
                 found[tag] = [index]
             else:
                 indices.append(index)
-    return {tag: tuple(indices) for tag, indices in found.items()}
+    return found
 
 
 def holds(cond: Condition, tags: TagIndex) -> bool:
@@ -62,12 +62,26 @@ def _holds_rest(cond: Condition, tags: TagIndex) -> bool:
     return True
 
 
+_NAMED: dict[int, tuple[Condition, tuple[str, ...]]] = {}
+
+
+def _named(cond: Condition) -> tuple[str, ...]:
+    """Return the tags whose first event is evidence for a condition (cached)."""
+    cached = _NAMED.get(id(cond))
+    if cached is not None and cached[0] is cond:
+        return cached[1]
+    named = (*cond.all, *cond.any, *(t for pair in cond.before for t in pair),
+             *(f"step:{s}" for s in cond.visits))
+    if len(_NAMED) > 65536:
+        _NAMED.clear()
+    _NAMED[id(cond)] = (cond, named)
+    return named
+
+
 def evidence(cond: Condition, tags: TagIndex) -> tuple[int, ...]:
     """Return the event indices that satisfy a condition's named tags."""
     out: set[int] = set()
-    named = [*cond.all, *cond.any, *(t for pair in cond.before for t in pair)]
-    named += [f"step:{s}" for s in cond.visits]
-    for tag in named:
+    for tag in _named(cond):
         indices = tags.get(tag)
         if indices:
             out.add(indices[0])
@@ -122,19 +136,23 @@ def percent(scores: Sequence[CriterionScore]) -> float | None:
 
 
 def _competencies(scores: Sequence[CriterionScore]) -> dict[str, float]:
-    """Return the 0-100 score of every competency that has scoreable criteria."""
-    out: dict[str, float] = {}
-    for comp in dict.fromkeys(s.competency for s in scores):
-        value = percent([s for s in scores if s.competency == comp])
-        if value is not None:
-            out[comp] = round(value, 1)
-    return out
+    """Return the 0-100 score of every competency that has scoreable criteria
+    (one pass; sums in criterion order, exactly as ``percent`` adds them)."""
+    sums: dict[str, list[float]] = {}
+    for s in scores:
+        pair = sums.get(s.competency)
+        if pair is None:
+            pair = sums[s.competency] = [0, 0]
+        pair[0] += s.points * s.weight
+        pair[1] += s.max * s.weight
+    return {comp: round(100.0 * got / possible, 1)
+            for comp, (got, possible) in sums.items() if possible > 0}
 
 
 def _result(events: Sequence[Event]) -> str:
     """Return how the session ended ("" while it is still running)."""
     for event in reversed(events):
-        for tag in event.tags:
+        for tag in event.data.get("tags", ()):
             if tag.startswith("end:"):
                 return tag[4:]
     return ""
