@@ -79,7 +79,7 @@ def _hint(tx: Tx, value: Any) -> str:
             return f"There is no hint {value!r} on this step."
         if hint.id in tx.hints:
             return "You have already taken that hint."
-    tx.hints.append(hint.id)
+    tx.hints = (*tx.hints, hint.id)
     tx.emit("hint", "system", hint.text,
             {"hint": hint.id, "cost": hint.cost, "tags": [f"hint:{hint.id}"]})
     return ""

@@ -56,7 +56,7 @@ class Tx:
         self.visits: Mapping[str, int] = state.visits
         self.fired: frozenset[str] | set[str] = state.fired
         self.exits: frozenset[str] | set[str] = state.mood_exits_taken
-        self.hints = list(state.hints)
+        self.hints: tuple[str, ...] = tuple(state.hints)
         self.turns = state.turns
         self.ended = state.ended
         self.result = state.result
@@ -173,20 +173,16 @@ class Tx:
             self.step_id,
             base.started_at,
             base.time_limit,
-            _frozen(self.flags),
-            _frozen(self.tags_seen),
+            flags if type(flags := self.flags) is frozenset else frozenset(flags),
+            seen if type(seen := self.tags_seen) is frozenset else frozenset(seen),
             self.mood,
             self.visits if self.visits is not base.visits else dict(base.visits),
-            _frozen(self.fired),
-            _frozen(self.exits),
-            tuple(self.hints),
+            fired if type(fired := self.fired) is frozenset else frozenset(fired),
+            exits if type(exits := self.exits) is frozenset else frozenset(exits),
+            self.hints,
             self.turns,
             base.event_count + len(self.events),
             self.ended,
             self.result,
         )
 
-
-def _frozen(items: frozenset[str] | set[str]) -> frozenset[str]:
-    """Return items as a frozenset (as is when it already is one)."""
-    return items if type(items) is frozenset else frozenset(items)
