@@ -10,6 +10,7 @@ lazily.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -166,6 +167,10 @@ def standing(assessment: Assessment, reports: Sequence[ScoreReport]) -> Standing
     if profile is not None:
         from simulator.domain.verdict import role_verdict
 
+        # The verdict expects the scenarios this assessment set, which may be a subset
+        # of the role profile's list (a custom set judged against the role's bar).
+        expected = tuple(assessment.scenario_ids or profile.scenarios)
+        profile = dataclasses.replace(profile, scenarios=expected)
         verdict = role_verdict(profile, list(reports), library.catalog().framework)
         return Standing(round(float(verdict.overall), 2), verdict.status,
                         {k: round(float(v), 2) for k, v in verdict.competencies.items()},

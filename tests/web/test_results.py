@@ -58,7 +58,8 @@ def test_default_sort_is_overall_high_to_low(client: Any, auth: Any, env: Any) -
          ["Ada Expert", "Bob Weak", "Cy Unsafe"]),
         ({"status": "invited"}, ["Dee Pending"]),
         ({"verdict": "none"}, ["Dee Pending"]),
-        ({"verdict": "pass"}, []),
+        ({"verdict": "pass"}, ["Ada Expert"]),
+        ({"verdict": "below", "sort": "name", "order": "asc"}, ["Bob Weak", "Cy Unsafe"]),
     ],
 )
 def test_sort_and_filter(client: Any, auth: Any, env: Any, query: dict[str, str],
@@ -94,9 +95,11 @@ def test_verdict_comes_from_the_role_profile(app: Any, env: Any) -> None:
         page = results_query.results_page(user, env.seeded.assessment_id, results.ResultFilters(),
                                     env_now(app))
         by_name = {row.summary.candidate_name: row.summary for row in page.rows}
-        # the role asks for three scenarios; one taken, so nobody can pass yet
-        assert by_name["Ada Expert"].verdict == "below"
-        assert any("Not taken" in r for r in by_name["Ada Expert"].reasons)
+        # judged on the assessment's own scenario set against the role's bar
+        assert by_name["Ada Expert"].verdict == "pass"
+        assert not any("Not taken" in r for r in by_name["Ada Expert"].reasons)
+        assert by_name["Cy Unsafe"].verdict == "below"  # a critical flag never passes
+        assert by_name["Bob Weak"].verdict == "below"
         assert by_name["Cy Unsafe"].flags and by_name["Cy Unsafe"].flag_count >= 1
         assert by_name["Dee Pending"].overall is None
         assert by_name["Ada Expert"].signal_count == 1
