@@ -164,12 +164,16 @@ def _default(step: Step) -> Outcome:
     return step.default if step.default is not None else Outcome()
 
 
-def _decide(tx: Tx, step: Step, inp: matching.MatchInput, **extra: Any) -> Decision:
+_NO_CUES: frozenset[str] = frozenset()
+
+
+def _decide(tx: Tx, step: Step, inp: matching.MatchInput, cues: frozenset[str] = _NO_CUES,
+            tags: tuple[str, ...] = ()) -> Decision:
     """Pick the rule (or default) for an input and build the decision."""
     rule, matched = _pick(tx, step, inp)
     if rule is None:
-        return Decision(_default(step), "", matched=matched, **extra)
-    return Decision(rule.outcome, rule.id, matched=matched, once=rule.once, **extra)
+        return Decision(_default(step), "", tags, cues, matched)
+    return Decision(rule.outcome, rule.id, tags, cues, matched, rule.once)
 
 
 def _content_hits(tx: Tx, step: Step, inp: matching.MatchInput) -> int:
