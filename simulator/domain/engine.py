@@ -14,9 +14,9 @@ from typing import Any
 from simulator.domain.engine_steps import HANDLERS, SHAPES, Decision, display
 from simulator.domain.engine_tx import MAX_TURNS, MAX_VISITS, Tx
 from simulator.domain.model import Scenario, Step
-from simulator.domain.session import Action, SessionState, StepResult
+from simulator.domain.session import Action, Event, SessionState, StepResult
 
-__all__ = ["MAX_TURNS", "MAX_VISITS", "expire", "public_view", "start", "submit"]
+__all__ = ["MAX_TURNS", "MAX_VISITS", "Batch", "expire", "public_view", "start", "submit"]
 
 
 def start(scenario: Scenario, now: float, extra_seconds: float = 0.0) -> StepResult:
@@ -51,6 +51,41 @@ def submit(scenario: Scenario, state: SessionState, action: Action, now: float) 
     if error:
         return StepResult(state, (), error)
     return StepResult(tx.freeze(), tuple(tx.events))
+
+
+class Batch:
+    """Apply actions one after another on one working copy, freezing the state once at
+    the end (replays). ``submit`` here equals chained ``engine.submit`` calls: a refused
+    action changes nothing (handlers refuse before they change anything)."""
+
+    def __init__(self, scenario: Scenario, state: SessionState) -> None:
+        self.scenario = scenario
+        self.tx = Tx(scenario, state, state.started_at)
+
+    def submit(self, action: Action, now: float) -> str:
+        """Apply one action at ``now``; return the refusal ("" when applied)."""
+        tx = self.tx
+        if tx.ended:
+            return "The session has ended."
+        if tx.base.scenario_id != self.scenario.id:
+            return "This session belongs to another scenario."
+        handler = _ACTIONS.get(getattr(action, "type", ""))
+        if handler is None:
+            return "Unknown action; use answer, hint or leave."
+        tx.now, tx.at = now, round(now - tx.base.started_at, 3)
+        base = tx.base
+        if now >= base.started_at + base.time_limit:
+            tx.finish("timed_out", "Time is up.", ("timed-out",), at=round(base.time_limit, 3))
+            return ""
+        return handler(tx, action.value)
+
+    def state(self) -> SessionState:
+        """Return the state after every applied action."""
+        return self.tx.freeze()
+
+    def events(self) -> list[Event]:
+        """Return the events of every applied action, in order."""
+        return self.tx.events
 
 
 def expire(scenario: Scenario, state: SessionState, now: float) -> StepResult:

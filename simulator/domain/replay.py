@@ -68,28 +68,28 @@ def run(
     start_at: float = 0.0,
     step_seconds: float = STEP_SECONDS,
 ) -> ReplayOutcome:
-    """Replay inputs and collect events, the final state and refusals."""
+    """Replay inputs and collect events, the final state and refusals (one working
+    copy for the whole replay: equal to submitting each input in turn)."""
     clock = start_at
     first = engine.start(scenario, clock)
-    events = list(first.events)
-    state = first.state
+    batch = engine.Batch(scenario, first.state)
+    tx = batch.tx
     errors: list[str] = []
     for number, entry in enumerate(inputs, start=1):
         action = to_action(entry)
         if isinstance(action, float):
             clock += action
             continue
-        if state.ended:
-            errors.append(f"input {number}: the session had already ended ({state.result})")
+        if tx.ended:
+            errors.append(f"input {number}: the session had already ended ({tx.result})")
             continue
         if action.type == "answer":
             clock += step_seconds
-        result = engine.submit(scenario, state, action, clock)
-        if result.error:
-            errors.append(f"input {number} refused at step {state.step!r}: {result.error}")
-        state = result.state
-        events.extend(result.events)
-    return ReplayOutcome(tuple(events), state, tuple(errors))
+        at_step = tx.step_id
+        error = batch.submit(action, clock)
+        if error:
+            errors.append(f"input {number} refused at step {at_step!r}: {error}")
+    return ReplayOutcome((*first.events, *batch.events()), batch.state(), tuple(errors))
 
 
 def replay(

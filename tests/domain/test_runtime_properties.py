@@ -171,3 +171,64 @@ def test_rule_index_never_drops_a_matching_rule(
                               technical_level=scenario.persona.technical_level)
     candidates = set(step_index(step, lexicon).candidates(inp))
     assert set(_full_scan(step, inp)) <= candidates
+
+
+def _chained(scenario: Scenario, inputs: list[Any]) -> tuple[list[Event], SessionState,
+                                                              list[str]]:
+    """Replay by chaining ``engine.submit`` calls (the reference for ``replay.run``)."""
+    from simulator.domain import replay
+
+    clock = 0.0
+    result = engine.start(scenario, clock)
+    state, events, errors = result.state, list(result.events), []
+    for entry in inputs:
+        action = replay.to_action(entry)
+        if isinstance(action, float):
+            clock += action
+            continue
+        if state.ended:
+            errors.append("ended")
+            continue
+        clock += replay.STEP_SECONDS if action.type == "answer" else 0.0
+        result = engine.submit(scenario, state, action, clock)
+        errors += [result.error] if result.error else []
+        state = result.state
+        events.extend(result.events)
+    return events, state, errors
+
+
+PLAYTHROUGHS = [(s, p) for s, _ in LIBRARY for p in s.playthroughs]
+
+
+@pytest.mark.parametrize(("scenario", "playthrough"), PLAYTHROUGHS,
+                         ids=[f"{s.id}-{p.id}" for s, p in PLAYTHROUGHS])
+def test_batched_replay_equals_chained_submits(scenario: Scenario, playthrough: Any) -> None:
+    from simulator.domain import replay
+
+    outcome = replay.run(scenario, playthrough.inputs)
+    events, state, errors = _chained(scenario, list(playthrough.inputs))
+    assert [e.to_dict() for e in outcome.events] == [e.to_dict() for e in events]
+    assert outcome.state == state and len(outcome.errors) == len(errors)
+
+
+@pytest.mark.parametrize(("scenario", "rubric"), LIBRARY, ids=IDS)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_batched_replay_equals_chained_submits_for_any_inputs(
+    scenario: Scenario, rubric: Rubric | None, data: st.DataObject
+) -> None:
+    from simulator.domain import replay
+
+    inputs = data.draw(st.lists(st.one_of(
+        st.text(max_size=40), st.sampled_from(["hello", "ipconfig /all", "", "x" * 3]),
+        st.fixed_dictionaries({"hint": st.sampled_from(["", "nope"])}),
+        st.fixed_dictionaries({"wait": st.floats(0, 4000)}),
+        st.lists(st.sampled_from(["a", "b", "c"]), max_size=3),
+    ), max_size=30))
+    if scenario.playthroughs:  # start from part of a real playthrough to get deeper
+        real = list(data.draw(st.sampled_from(scenario.playthroughs)).inputs)
+        inputs = real[: data.draw(st.integers(0, len(real)))] + inputs
+    outcome = replay.run(scenario, inputs)
+    events, state, errors = _chained(scenario, inputs)
+    assert [e.to_dict() for e in outcome.events] == [e.to_dict() for e in events]
+    assert outcome.state == state and len(outcome.errors) == len(errors)
