@@ -155,7 +155,7 @@ def test_json_turns_contract_and_no_leak(
     body = response.get_json()
     assert response.status_code == 200
     assert set(body) == {"events", "view", "ended"} and body["ended"] is False
-    assert all(set(e) == {"type", "actor", "text", "step"} for e in body["events"])
+    assert all(set(e) == {"type", "actor", "text", "step", "who"} for e in body["events"])
     assert body["events"][0]["actor"] == "candidate"
     # practice feedback events are stored but never sent to a candidate
     assert body["view"]["event_count"] >= count + len(body["events"])

@@ -62,9 +62,10 @@ def test_csv_has_one_row_per_attempt_and_a_column_per_competency(
     assert ada["overridden_criteria"] == overridden
     assert float(ada["final_total"]) < float(ada["auto_total"])
     assert ada["integrity_signals"] == "1"
-    assert ada["verdict"] == "below"
+    assert ada["verdict"] == "pass"
     unsafe = next(r for r in rows if r["candidate_name"] == "Cy Unsafe")
     assert unsafe["flags"] and unsafe["passed"] == "false"
+    assert unsafe["verdict"] == "below"
     for row in rows:
         for name in competencies:
             assert row[name] == "" or 0 <= float(row[name]) <= 100
