@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from simulator.domain.overrides import apply_overrides, report_from_dict
-from simulator.services import library, results
+from simulator.services import library, results, results_query
 from simulator.services.errors import Conflict
 from simulator.services.xapi import AttemptFacts, iso_timestamp, statement
 from simulator.store.db import db
@@ -91,9 +91,10 @@ CSV_QUERY_COLUMNS = (
 )
 
 
-def csv_rows(user: Any, assessment_id: int) -> Iterator[str]:
+def csv_rows(user: Any, assessment_id: int, now: datetime) -> Iterator[str]:
     """Yield the CSV export of an assessment, header first, one line per attempt."""
     assessment = results.visible_assessment(user, assessment_id)
+    results_query.ensure_summaries(assessment_id, now)  # verdicts for never-viewed rows
     competencies = results.assessment_competencies(assessment)
     overrides, finals = _overridden_finals(assessment_id)
     signals = _signal_counts(assessment_id)
@@ -138,11 +139,6 @@ def _csv_line(row: Any, title: str, applied: Mapping[str, str], final: Any, sign
         verdict or "", decision or "",
         *(final_comps.get(c, "") for c in competencies),
     ]
-
-
-def csv_text(user: Any, assessment_id: int) -> str:
-    """Return the whole CSV export as one string."""
-    return "".join(csv_rows(user, assessment_id))
 
 
 def attempt_document(user: Any, attempt_id: int, now: datetime) -> dict[str, Any]:

@@ -240,7 +240,7 @@ def compare() -> tuple[str, int]:
 @bp.route("/assessments/<int:assessment_id>/export.csv")
 def export_csv(assessment_id: int) -> Response:
     """Download the assessment's results as CSV (one row per attempt)."""
-    rows = exports.csv_rows(current_user, assessment_id)
+    rows = exports.csv_rows(current_user, assessment_id, now())
     first = next(rows)  # runs the access check before streaming starts
     body = stream_with_context(_chain(first, rows))
     return Response(body, mimetype="text/csv", headers={

@@ -65,7 +65,7 @@ def test_csv_has_one_row_per_attempt_and_a_column_per_competency(
     assert ada["verdict"] == "pass"
     unsafe = next(r for r in rows if r["candidate_name"] == "Cy Unsafe")
     assert unsafe["flags"] and unsafe["passed"] == "false"
-    assert unsafe["verdict"] == "below"
+    assert unsafe["verdict"] == "below"  # summaries never viewed are built for the export
     for row in rows:
         for name in competencies:
             assert row[name] == "" or 0 <= float(row[name]) <= 100
