@@ -1,4 +1,4 @@
-"""Play a scenario: start an attempt, submit turns, resume, record integrity signals.
+"""Play a scenario: start an attempt, submit turns, resume.
 
 An attempt's whole session state lives in its row (``Attempt.state``), so one turn is
 one SELECT of the attempt, one bulk INSERT of the engine's events and one UPDATE of
@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,10 +23,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from simulator.domain import engine, scoring
 from simulator.domain.session import Action, Event, SessionState
-from simulator.services import assessments, library, results
+from simulator.services import library, results
 from simulator.services.errors import (
     Conflict,
-    Forbidden,
     InvalidInput,
     NotFound,
 )
@@ -36,7 +35,6 @@ from simulator.store.models import (
     Attempt,
     AttemptEvent,
     AutoScore,
-    IntegritySignal,
     Invitation,
     User,
 )
@@ -44,10 +42,8 @@ from simulator.store.models import (
 log = logging.getLogger(__name__)
 
 MODES = ("assessment", "practice")
-SIGNAL_KINDS = ("paste", "blur", "focus", "long_pause", "devtools")
 #: event fields a player (candidate or trainee) may see; never data/tags/rule ids
 PUBLIC_EVENT_KEYS = ("type", "actor", "text", "step")
-MAX_SIGNAL_DETAIL = 2_000
 #: one UPDATE per turn, built once (statement construction is measurable per request)
 SAVE_STATE = (
     update(Attempt.__table__)
@@ -257,14 +253,14 @@ def _apply(
         raise
     set_committed_value(attempt, "state", state)
     if after.ended and mode == "assessment":
-        _refresh_summary(attempt.invitation_id, now)
+        refresh_summary(attempt.invitation_id, now)
     scenario = library.scenario_for_hash(scenario_hash)
     view = public_view(mode, scenario, after, now)
     return Play(attempt=attempt, events=public_events(events, mode), view=view,
                 ended=after.ended)
 
 
-def _refresh_summary(invitation_id: int | None, now: datetime) -> None:
+def refresh_summary(invitation_id: int | None, now: datetime) -> None:
     """Update the reviewers' cached invitation summary; never fail the candidate's turn."""
     try:
         results.refresh_invitation_summary(invitation_id, now)
@@ -387,109 +383,3 @@ def _public_event(event: Event) -> dict[str, Any]:
         if found:
             out["who"], out["text"] = found["who"], found["rest"]
     return out
-
-
-def record_signal(
-    attempt: Attempt, kind: str, detail: Mapping[str, Any] | None, now: datetime
-) -> IntegritySignal:
-    """Record one integrity signal (a fact to disclose and review, never a verdict)."""
-    if kind not in SIGNAL_KINDS:
-        raise InvalidInput(f"Unknown signal kind {kind!r}.")
-    if attempt.status != "in_progress":
-        raise Forbidden("This attempt has ended.")
-    clean = _clean_detail(detail)
-    state = SessionState.from_dict(attempt.state)
-    signal = IntegritySignal(
-        attempt_id=attempt.id,
-        kind=kind,
-        at=round(clock(now) - state.started_at, 3),
-        detail=clean,
-        created_at=now,
-    )
-    db.session.add(signal)
-    db.session.commit()
-    return signal
-
-
-def _clean_detail(detail: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Keep only short scalar values of a signal's detail."""
-    if detail is None:
-        return {}
-    if not isinstance(detail, Mapping) or len(detail) > 20:
-        raise InvalidInput("Signal detail must be a small mapping.")
-    clean: dict[str, Any] = {}
-    for key, value in detail.items():
-        if not isinstance(key, str) or len(key) > 50 or "\x00" in key:
-            raise InvalidInput("Signal detail keys must be short strings.")
-        if isinstance(value, bool | int | float) or value is None:
-            clean[key] = value
-        elif isinstance(value, str):
-            clean[key] = value[:MAX_SIGNAL_DETAIL].replace("\x00", "")
-        else:
-            raise InvalidInput("Signal detail values must be numbers or short text.")
-    return clean
-
-
-# --- assessment flow: invitation link -> consent -> scenarios in order -> finished ---
-
-
-def open_invitation(token: str, now: datetime) -> Invitation:
-    """Return the usable invitation for a link token (InvitationError otherwise)."""
-    invitation = assessments.invitation_for_token(token, now)
-    return assessments.mark_opened(invitation, now)
-
-
-def candidate_for(invitation: Invitation) -> User:
-    """Return the invitation's candidate user, creating it on first open."""
-    if invitation.candidate_user_id is not None:
-        user = db.session.get(User, invitation.candidate_user_id)
-        if user is not None:
-            return user
-    user = db.session.execute(
-        select(User).where(User.email == invitation.candidate_email)
-    ).scalar_one_or_none()
-    if user is None:
-        user = User(name=invitation.candidate_name, email=invitation.candidate_email,
-                    role="candidate", password_hash=None, is_active=True)
-        db.session.add(user)
-        db.session.flush()
-    elif user.role != "candidate":
-        raise Forbidden("This invitation's e-mail belongs to a staff account.")
-    invitation.candidate_user_id = user.id
-    db.session.commit()
-    return user
-
-
-def consent(invitation: Invitation, now: datetime) -> None:
-    """Record that the candidate read what is recorded and chose to start."""
-    assessments.mark_consented(invitation, now)
-    _refresh_summary(invitation.id, now)
-
-
-def invitation_attempts(invitation: Invitation) -> dict[int, Attempt]:
-    """Return the invitation's attempts by position (the latest per position)."""
-    rows = db.session.execute(
-        select(Attempt).where(Attempt.invitation_id == invitation.id).order_by(Attempt.id)
-    ).scalars()
-    return {attempt.position: attempt for attempt in rows}
-
-
-def next_attempt(invitation: Invitation, user: User, now: datetime) -> Attempt | None:
-    """Return the attempt to play now (resume or start the next); None when all are done."""
-    if invitation.consented_at is None:
-        raise Forbidden("Read the instructions and confirm before you start.")
-    done = invitation_attempts(invitation)
-    for position, scenario_id in enumerate(invitation.assessment.scenario_ids or []):
-        attempt = done.get(position)
-        if attempt is not None:
-            expire_if_due(attempt, now)
-        if attempt is None:
-            return start_attempt(
-                user, scenario_id, "assessment", invitation, now=now, position=position
-            )
-        if attempt.status == "in_progress":
-            return attempt
-    if invitation.finished_at is None:
-        assessments.mark_finished(invitation, now)
-        _refresh_summary(invitation.id, now)
-    return None

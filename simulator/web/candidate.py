@@ -15,7 +15,7 @@ from flask_login import current_user, login_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from simulator.services import attempts, library
+from simulator.services import candidate_flow, library
 from simulator.services.errors import NotFound
 from simulator.store.db import db
 from simulator.store.models import Attempt, Invitation
@@ -42,8 +42,8 @@ def init_app(app: Flask) -> None:
 
 def _enter(token: str) -> Invitation:
     """Verify the link, sign its candidate in and return the invitation."""
-    invitation = attempts.open_invitation(token, now())
-    user = attempts.candidate_for(invitation)
+    invitation = candidate_flow.open_invitation(token, now())
+    user = candidate_flow.candidate_for(invitation)
     if not current_user.is_authenticated or current_user.id != user.id:
         login_user(user)
     session[INVITATION_KEY] = invitation.id
@@ -71,7 +71,7 @@ def consent(token: str) -> Response | str:
         return redirect(url_for("candidate.next"))
     form = ConsentForm()
     if form.validate_on_submit():
-        attempts.consent(invitation, now())
+        candidate_flow.consent(invitation, now())
         return redirect(url_for("candidate.next"))
     retention = current_app.config.get("RETENTION_DAYS", RETENTION_DAYS_DEFAULT)
     return render_template(
@@ -105,7 +105,7 @@ def continue_assessment() -> Response:
     invitation = current_invitation()
     if invitation.consented_at is None:
         return redirect(url_for("candidate.index"))
-    attempt = attempts.next_attempt(invitation, current_user, now())
+    attempt = candidate_flow.next_attempt(invitation, current_user, now())
     if attempt is None:
         return redirect(url_for("candidate.done"))
     return redirect(url_for("play.attempt_page", attempt_id=attempt.id))
@@ -123,7 +123,7 @@ def done() -> Response | str:
 def overview(invitation: Invitation) -> dict[str, Any]:
     """Return the assessment's parts (titles, limits, statuses) for the candidate pages."""
     assessment = invitation.assessment
-    by_position: dict[int, Attempt] = attempts.invitation_attempts(invitation)
+    by_position: dict[int, Attempt] = candidate_flow.invitation_attempts(invitation)
     scenarios = library.catalog().scenarios
     parts = []
     for position, scenario_id in enumerate(assessment.scenario_ids or []):

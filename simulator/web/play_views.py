@@ -26,7 +26,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from simulator.services import attempts, library
+from simulator.services import attempts, library, signals
 from simulator.services.errors import InvalidInput, ServiceError
 from simulator.store.models import Attempt
 from simulator.web.extensions import now
@@ -143,7 +143,7 @@ def signal(attempt_id: int) -> tuple[Response, int]:
     if not isinstance(body, dict):
         return jsonify({"error": "Send a JSON object."}), 400
     try:
-        attempts.record_signal(attempt, body.get("kind"), body.get("detail"), now())
+        signals.record_signal(attempt, body.get("kind"), body.get("detail"), now())
     except ServiceError as error:
         return jsonify({"error": error.message}), 422
     return jsonify({"ok": True}), 201

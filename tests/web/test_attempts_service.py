@@ -13,7 +13,7 @@ from flask import Flask
 
 from simulator.domain import replay, scoring
 from simulator.domain.session import Action, Event
-from simulator.services import attempts, library
+from simulator.services import attempts, candidate_flow, library, signals
 from simulator.services.clock import FixedClock
 from simulator.services.errors import Forbidden, InvalidInput, NotFound
 from simulator.store.db import db
@@ -350,10 +350,10 @@ def test_record_signal(
     now.advance(seconds=42)
     if error is not None:
         with pytest.raises(error):
-            attempts.record_signal(attempt, kind, detail, now())
+            signals.record_signal(attempt, kind, detail, now())
         assert db.session.scalar(sa.select(sa.func.count()).select_from(IntegritySignal)) == 0
         return
-    signal = attempts.record_signal(attempt, kind, detail, now())
+    signal = signals.record_signal(attempt, kind, detail, now())
     assert signal.kind == kind and signal.at == pytest.approx(42.0)
     assert signal.detail == (detail or {})
 
@@ -362,11 +362,11 @@ def test_long_signal_text_is_truncated_and_closed_attempts_refuse(
     trainee: User, now: FixedClock
 ) -> None:
     attempt = attempts.start_attempt(trainee, SCENARIO, "practice", now=now())
-    signal = attempts.record_signal(attempt, "paste", {"field": "x" * 10_000}, now())
-    assert len(signal.detail["field"]) == attempts.MAX_SIGNAL_DETAIL
+    signal = signals.record_signal(attempt, "paste", {"field": "x" * 10_000}, now())
+    assert len(signal.detail["field"]) == signals.MAX_SIGNAL_DETAIL
     attempts.submit_action(attempt, Action("leave"), now())
     with pytest.raises(Forbidden):
-        attempts.record_signal(attempt, "blur", None, now())
+        signals.record_signal(attempt, "blur", None, now())
 
 
 def test_get_attempt_hides_other_users_attempts(
@@ -385,18 +385,18 @@ def test_assessment_flow_plays_scenarios_in_position_order(
 ) -> None:
     creator = db.session.get(User, make_user("interviewer").id)
     invitation = make_invitation(creator, [SCENARIO, SCENARIO], now)
-    user = attempts.candidate_for(invitation)
+    user = candidate_flow.candidate_for(invitation)
     assert user.role == "candidate" and invitation.candidate_user_id == user.id
-    assert attempts.candidate_for(invitation).id == user.id
+    assert candidate_flow.candidate_for(invitation).id == user.id
     with pytest.raises(Forbidden):
-        attempts.next_attempt(invitation, user, now())
-    attempts.consent(invitation, now())
-    first = attempts.next_attempt(invitation, user, now())
+        candidate_flow.next_attempt(invitation, user, now())
+    candidate_flow.consent(invitation, now())
+    first = candidate_flow.next_attempt(invitation, user, now())
     assert first is not None and first.position == 0
-    assert attempts.next_attempt(invitation, user, now()).id == first.id  # resumes
+    assert candidate_flow.next_attempt(invitation, user, now()).id == first.id  # resumes
     attempts.submit_action(first, Action("leave"), now())
-    second = attempts.next_attempt(invitation, user, now())
+    second = candidate_flow.next_attempt(invitation, user, now())
     assert second is not None and second.position == 1 and second.id != first.id
     now.advance(seconds=second.time_limit_seconds + 1)
-    assert attempts.next_attempt(invitation, user, now()) is None
+    assert candidate_flow.next_attempt(invitation, user, now()) is None
     assert second.status == "timed_out" and invitation.finished_at == now()
