@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import importlib
-import logging
-from types import ModuleType
 
 from flask import Blueprint, Flask
-
-log = logging.getLogger(__name__)
 
 BLUEPRINT_MODULES: tuple[str, ...] = (
     "simulator.web.auth",
@@ -20,24 +16,11 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
 )
 
 
-def _import(name: str) -> ModuleType | None:
-    """Import a blueprint module; skip it only if that exact module does not exist yet."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name == name:
-            log.info("blueprint module %s not present yet; skipped", name)
-            return None
-        raise
-
-
 def register_blueprints(app: Flask) -> list[str]:
-    """Register every available blueprint; call each module's ``init_app`` if present."""
+    """Register every blueprint; call each module's ``init_app`` if it has one."""
     registered: list[str] = []
     for name in BLUEPRINT_MODULES:
-        module = _import(name)
-        if module is None:
-            continue
+        module = importlib.import_module(name)
         bp: Blueprint = module.bp
         app.register_blueprint(bp)
         init = getattr(module, "init_app", None)
