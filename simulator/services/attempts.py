@@ -138,11 +138,29 @@ def start_attempt(
         started_at=now,
         time_limit_seconds=limit,
     )
-    db.session.add(attempt)
-    db.session.flush()
-    _insert_events(attempt.id, result.events, now)
-    db.session.commit()
+    invitation_id = attempt.invitation_id
+    try:
+        db.session.add(attempt)
+        db.session.flush()
+        _insert_events(attempt.id, result.events, now)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        twin = _part_attempt(invitation_id, position)
+        if twin is None:
+            raise
+        return twin
     return attempt
+
+
+def _part_attempt(invitation_id: int | None, position: int) -> Attempt | None:
+    """Return the attempt a racing request created for this assessment part, if any."""
+    if invitation_id is None:
+        return None
+    return db.session.execute(
+        select(Attempt).where(Attempt.invitation_id == invitation_id,
+                              Attempt.position == position)
+    ).scalar_one_or_none()
 
 
 def _pin(scenario: Any, rubric: Any) -> tuple[str, str]:

@@ -141,6 +141,8 @@ class Attempt(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         sa.Index("ix_attempt_assessment_status", "assessment_id", "status"),
         sa.Index("ix_attempt_user_mode", "user_id", "mode"),
+        # one attempt per assessment part; practice rows (NULL invitation) are unaffected
+        sa.Index("ix_attempt_invitation_position", "invitation_id", "position", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -400,3 +400,78 @@ def test_assessment_flow_plays_scenarios_in_position_order(
     now.advance(seconds=second.time_limit_seconds + 1)
     assert candidate_flow.next_attempt(invitation, user, now()) is None
     assert second.status == "timed_out" and invitation.finished_at == now()
+
+
+def _part_rows(invitation_id: int) -> list[Attempt]:
+    db.session.expire_all()
+    return list(db.session.scalars(
+        sa.select(Attempt).where(Attempt.invitation_id == invitation_id)
+    ))
+
+
+@pytest.mark.parametrize("scenario_ids", [[SCENARIO], ["dns-resolution-failure", SCENARIO]])
+def test_second_start_of_a_part_returns_the_first_attempt(
+    trainee: User, now: FixedClock, make_user: Callable[..., User], scenario_ids: list[str],
+) -> None:
+    creator = db.session.get(User, make_user("interviewer").id)
+    invitation = make_invitation(creator, scenario_ids, now)
+    first = attempts.start_attempt(trainee, SCENARIO, "assessment", invitation, now=now())
+    again = attempts.start_attempt(trainee, SCENARIO, "assessment", invitation, now=now())
+    assert again.id == first.id
+    assert [(a.id, a.position) for a in _part_rows(invitation.id)] == [
+        (first.id, scenario_ids.index(SCENARIO))]
+
+
+def test_practice_attempts_are_not_unique_per_position(trainee: User, now: FixedClock) -> None:
+    one = attempts.start_attempt(trainee, SCENARIO, "practice", now=now())
+    two = attempts.start_attempt(trainee, SCENARIO, "practice", now=now())
+    assert one.id != two.id and one.position == two.position == 0
+
+
+def test_unique_index_refuses_a_duplicate_part_row(
+    trainee: User, now: FixedClock, make_user: Callable[..., User],
+) -> None:
+    creator = db.session.get(User, make_user("interviewer").id)
+    invitation = make_invitation(creator, [SCENARIO], now)
+    first = attempts.start_attempt(trainee, SCENARIO, "assessment", invitation, now=now())
+    db.session.add(Attempt(
+        user_id=trainee.id, invitation_id=invitation.id, mode="assessment", position=0,
+        scenario_id=SCENARIO, scenario_hash=first.scenario_hash,
+        rubric_hash=first.rubric_hash, state={}, time_limit_seconds=60,
+    ))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_racing_tabs_open_one_attempt_per_part(
+    app: Flask, ctx: None, make_user: Callable[..., User], now: FixedClock,
+) -> None:
+    creator = db.session.get(User, make_user("interviewer").id)
+    invitation = make_invitation(creator, [SCENARIO, "dns-resolution-failure"], now)
+    user = candidate_flow.candidate_for(invitation)
+    candidate_flow.consent(invitation, now())
+    invitation_id, user_id = invitation.id, user.id
+    barrier = threading.Barrier(2)
+    opened: list[int] = []
+
+    def open_next() -> None:
+        with app.app_context():
+            mine = db.session.get(Invitation, invitation_id)
+            me = db.session.get(User, user_id)
+            barrier.wait()
+            try:
+                attempt = candidate_flow.next_attempt(mine, me, now())
+                assert attempt is not None
+                opened.append(attempt.id)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=open_next) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    rows = _part_rows(invitation_id)
+    assert len(opened) == 2 and len(set(opened)) == 1
+    assert [(a.id, a.position) for a in rows] == [(opened[0], 0)]
