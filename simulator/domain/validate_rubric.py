@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from simulator.domain.loader_base import child_path
 from simulator.domain.loader_fields import Reader
+from simulator.domain.matching import CUE_NAMES
 from simulator.domain.model import Condition, Rubric, RubricLevel, Scenario
-from simulator.domain.validate_scenario import CUE_NAMES, outcomes, step_path
+from simulator.domain.validate_scenario import outcomes, step_path
 
 #: tags the engine emits whatever the scenario says
 ENGINE_TAGS = frozenset({

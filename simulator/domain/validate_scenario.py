@@ -7,37 +7,16 @@ from typing import Any
 
 from simulator.domain.loader_base import child_path
 from simulator.domain.loader_fields import Reader
+from simulator.domain.matching import CUE_NAMES, KEYS_FOR_KIND, MATCHER_KEYS
 from simulator.domain.model import Outcome, Scenario, Step
 from simulator.domain.validate_match import arg_problem
 
-CUE_NAMES: tuple[str, ...] = (
-    "empathy", "courtesy", "apology", "blame", "jargon", "dismissive", "stuffing",
-)
-_TEXT_KEYS = frozenset({"any", "all", "none", "negated", "cue", "cues", "regex", "min_words"})
-FALLBACK_KEYS_FOR_KIND: Mapping[str, frozenset[str]] = {
-    "dialogue": _TEXT_KEYS,
-    "writeup": _TEXT_KEYS,
-    "terminal": _TEXT_KEYS | {"command", "command_prefix"},
-    "choice": frozenset({"choice", "choices"}),
-    "triage": frozenset({"first", "order_at_least", "before"}),
-    "classify": frozenset({"fields", "fields_correct_at_least"}),
-    "end": frozenset(),
-}
 RECOMMENDED_PLAYTHROUGHS = 5
 
 
 def matcher_tables() -> tuple[frozenset[str], Mapping[str, frozenset[str]]]:
-    """Return (all matcher keys, keys per step kind), from the matcher registry if present."""
-    try:
-        from simulator.domain import matching
-    except ImportError:  # the registry is optional for validation
-        matching = None  # type: ignore[assignment]
-    keys = getattr(matching, "MATCHER_KEYS", None)
-    per_kind = getattr(matching, "KEYS_FOR_KIND", None)
-    if keys is None or per_kind is None:
-        keys = frozenset().union(*FALLBACK_KEYS_FOR_KIND.values())
-        per_kind = FALLBACK_KEYS_FOR_KIND
-    return frozenset(keys), per_kind
+    """Return (all matcher keys, keys per step kind) from the matcher registry."""
+    return MATCHER_KEYS, KEYS_FOR_KIND
 
 
 def step_path(index: int) -> str:
