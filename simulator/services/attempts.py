@@ -18,7 +18,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from simulator.domain import engine, scoring
@@ -208,6 +210,53 @@ def _insert_events(attempt_id: int, events: Sequence[Event], now: datetime) -> N
         for event in events
     ]
     db.session.connection().execute(INSERT_EVENTS, rows)
+
+
+def _columns(model: Any) -> list[tuple[str, Any]]:
+    """Return (attribute key, column) of each column attribute of ``model``."""
+    return [(prop.key, prop.columns[0]) for prop in sa_inspect(model).column_attrs]
+
+
+_USER_COLUMNS = _columns(User)
+_ATTEMPT_COLUMNS = _columns(Attempt)
+#: the play endpoints' one query: the signed-in user and (only if theirs) the attempt
+USER_AND_ATTEMPT = (
+    select(*(col for _, col in _USER_COLUMNS), *(col for _, col in _ATTEMPT_COLUMNS))
+    .select_from(User.__table__.outerjoin(
+        Attempt.__table__,
+        (Attempt.__table__.c.id == bindparam("attempt_id"))
+        & (Attempt.__table__.c.user_id == User.__table__.c.id),
+    ))
+    .where(User.__table__.c.id == bindparam("user_id"))
+)
+
+
+def _attach(model: Any, keys: Sequence[str], values: Sequence[Any]) -> Any:
+    """Return a session-attached instance built from one Core row (no ORM query)."""
+    mapper = sa_inspect(model)
+    known = db.session.identity_map.get(mapper.identity_key_from_primary_key([values[0]]))
+    if known is not None:
+        return known
+    instance = mapper.class_manager.new_instance()
+    instance.__dict__.update(zip(keys, values, strict=True))
+    make_transient_to_detached(instance)
+    db.session.add(instance)
+    return instance
+
+
+def user_and_attempt(user_id: int, attempt_id: int) -> tuple[User | None, Attempt | None]:
+    """Return the user and their attempt in ONE Core query (None for others' attempts)."""
+    row = db.session.connection().execute(
+        USER_AND_ATTEMPT, {"user_id": user_id, "attempt_id": attempt_id}
+    ).one_or_none()
+    if row is None:
+        return None, None
+    split = len(_USER_COLUMNS)
+    user = _attach(User, [key for key, _ in _USER_COLUMNS], row[:split])
+    if row[split] is None:
+        return user, None
+    attempt = _attach(Attempt, [key for key, _ in _ATTEMPT_COLUMNS], row[split:])
+    return user, attempt
 
 
 def get_attempt(user: User, attempt_id: int) -> Attempt:

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from simulator.services import accounts
+from simulator.services import accounts, attempts
 from simulator.store.db import db
 from simulator.store.models import User
 from simulator.web.extensions import limiter, login_manager
@@ -26,7 +36,13 @@ def load_user(user_id: str) -> User | None:
     """Return the active user for the id kept in the session."""
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    attempt_id = (request.view_args or {}).get("attempt_id") if has_request_context() else None
+    if isinstance(attempt_id, int) and request.blueprint == "play":
+        # the play endpoints need the attempt too: load both in one query
+        user, attempt = attempts.user_and_attempt(int(user_id), attempt_id)
+        g.preloaded_attempt = (attempt_id, attempt)
+    else:
+        user = db.session.get(User, int(user_id))
     return user if user is not None and user.is_active else None
 
 

@@ -16,6 +16,7 @@ from flask import (
     Blueprint,
     abort,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -62,6 +63,12 @@ DRAFT_KEY = "play-draft-{}"
 
 def load_attempt(attempt_id: int) -> Attempt:
     """Return the current user's attempt or 404 (others' attempts look absent)."""
+    preloaded = g.pop("preloaded_attempt", None)
+    if preloaded is not None and preloaded[0] == attempt_id and current_user.is_authenticated:
+        attempt = preloaded[1]
+        if attempt is None or attempt.user_id != current_user.id:
+            abort(404)
+        return attempt
     try:
         return attempts.get_attempt(current_user, attempt_id)
     except ServiceError:

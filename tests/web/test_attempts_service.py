@@ -475,3 +475,40 @@ def test_racing_tabs_open_one_attempt_per_part(
     rows = _part_rows(invitation_id)
     assert len(opened) == 2 and len(set(opened)) == 1
     assert [(a.id, a.position) for a in rows] == [(opened[0], 0)]
+
+
+@pytest.mark.parametrize("whose", ["mine", "theirs", "missing"])
+def test_user_and_attempt_loads_only_the_users_own_attempt(
+    trainee: User, now: FixedClock, make_user: Callable[..., User], whose: str,
+) -> None:
+    other = db.session.get(User, make_user("trainee").id)
+    owner = {"mine": trainee, "theirs": other, "missing": trainee}[whose]
+    attempt_id = attempts.start_attempt(owner, SCENARIO, "practice", now=now()).id
+    user_id = trainee.id
+    db.session.remove()
+    wanted = attempt_id if whose != "missing" else attempt_id + 999
+    user, attempt = attempts.user_and_attempt(user_id, wanted)
+    assert user is not None and user.id == user_id and user.role == "trainee"
+    assert (attempt is not None) == (whose == "mine")
+    if attempt is not None:
+        assert attempt.user_id == user_id and attempt.state["event_count"] > 0
+        assert db.session.get(Attempt, attempt_id) is attempt  # attached, no second copy
+
+
+@pytest.mark.parametrize("user_id", [0, -1, 10**9])
+def test_user_and_attempt_for_an_unknown_user_is_empty(ctx: None, user_id: int) -> None:
+    assert attempts.user_and_attempt(user_id, 1) == (None, None)
+
+
+def test_preloaded_attempt_tracks_changes_and_finishes(trainee: User, now: FixedClock) -> None:
+    attempt_id = attempts.start_attempt(trainee, SCENARIO, "practice", now=now()).id
+    user_id = trainee.id
+    db.session.remove()
+    _, attempt = attempts.user_and_attempt(user_id, attempt_id)
+    assert attempt is not None
+    last = play_all(attempt, expert_inputs(), now)
+    assert last is not None and last.ended
+    db.session.remove()
+    stored = db.session.get(Attempt, attempt_id)
+    assert stored.status == "finished" and stored.finished_at is not None
+    assert db.session.scalar(sa.select(AutoScore).where(AutoScore.attempt_id == attempt_id))
