@@ -9,6 +9,7 @@ attempts service does the work; nothing here reveals rubrics, tags or answer key
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -110,7 +111,12 @@ def json_turn(attempt: Attempt) -> Response | tuple[Response, int]:
         return jsonify({"error": error.message}), 409
     except InvalidInput as error:
         return jsonify({"error": error.message}), 422
-    return jsonify(play.to_json())
+    return json_response(play.to_json())
+
+
+def json_response(body: dict[str, Any]) -> Response:
+    """Return a compact JSON response (no key sorting or indenting: the hot path)."""
+    return Response(json.dumps(body, separators=(",", ":")), mimetype="application/json")
 
 
 def form_turn(attempt: Attempt) -> Response:
