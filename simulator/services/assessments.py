@@ -284,12 +284,12 @@ def mark_consented(invitation: Invitation, now: datetime) -> Invitation:
     if invitation.consented_at is None:
         invitation.consented_at = now
     if invitation.candidate_user_id is None:
-        invitation.candidate_user_id = _candidate_user(invitation).id
+        invitation.candidate_user_id = candidate_user(invitation).id
     db.session.commit()
     return invitation
 
 
-def _candidate_user(invitation: Invitation) -> User:
+def candidate_user(invitation: Invitation) -> User:
     """Return the candidate account for this invitation's e-mail (created if needed)."""
     user = db.session.scalar(sa.select(User).where(User.email == invitation.candidate_email))
     if user is None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from simulator.services import assessments
 from simulator.services.attempts import expire_if_due, refresh_summary, start_attempt
-from simulator.services.errors import Forbidden
+from simulator.services.errors import Forbidden, InvalidInput
 from simulator.store.db import db
 from simulator.store.models import Attempt, Invitation, User
 
@@ -25,16 +25,10 @@ def candidate_for(invitation: Invitation) -> User:
         user = db.session.get(User, invitation.candidate_user_id)
         if user is not None:
             return user
-    user = db.session.execute(
-        select(User).where(User.email == invitation.candidate_email)
-    ).scalar_one_or_none()
-    if user is None:
-        user = User(name=invitation.candidate_name, email=invitation.candidate_email,
-                    role="candidate", password_hash=None, is_active=True)
-        db.session.add(user)
-        db.session.flush()
-    elif user.role != "candidate":
-        raise Forbidden("This invitation's e-mail belongs to a staff account.")
+    try:
+        user = assessments.candidate_user(invitation)
+    except InvalidInput as error:  # a staff e-mail: the link cannot sign anyone in
+        raise Forbidden(str(error)) from error
     invitation.candidate_user_id = user.id
     db.session.commit()
     return user
