@@ -219,16 +219,41 @@ def _terminal(tx: Tx, step: Step, value: Any) -> Decision:
     return Decision(_default(step), "", matched=matched)
 
 
+#: What ``help`` prints when the scenario defines no ``help`` rule: the shell's own
+#: (abridged) help, never the commands this scenario happens to know, which would be an
+#: answer key.
+SHELL_HELP: dict[str, str] = {
+    "cmd": (
+        "For more information on a specific command, type HELP command-name\n"
+        "CD             Displays the name of or changes the current directory.\n"
+        "CLS            Clears the screen.\n"
+        "DIR            Displays a list of files and subdirectories in a directory.\n"
+        "ECHO           Displays messages, or turns command echoing on or off.\n"
+        "EXIT           Quits the CMD.EXE program (command interpreter).\n"
+        "TYPE           Displays the contents of a text file.\n"
+        "\nFor more information on tools see the command-line reference in the online help."
+    ),
+    "powershell": (
+        "TOPIC\n    PowerShell Help System\n\nSHORT DESCRIPTION\n"
+        "    Displays help about PowerShell cmdlets and concepts.\n\n"
+        "    Get-Help <cmdlet-name>   Displays help about a cmdlet.\n"
+        "    Get-Command             Lists the commands available in the session.\n"
+        "    <command> -?            Displays help for a command."
+    ),
+    "bash": (
+        "GNU bash, version 5.2.15(1)-release (x86_64-pc-linux-gnu)\n"
+        "These shell commands are defined internally.  Type `help' to see this list.\n"
+        "Use `man -k' or `info' to find out more about commands not in this list.\n\n"
+        " cd [-L|[-P [-e]] [-@]] [dir]      echo [-neE] [arg ...]\n"
+        " exit [n]                          help [-dms] [pattern ...]\n"
+        " pwd [-LP]                         type [-afptP] name [name ...]"
+    ),
+}
+
+
 def _help_text(step: Step) -> str:
-    """List the command names this terminal step knows."""
-    names: list[str] = []
-    for rule in step.rules:
-        for key in ("command", "command_prefix"):
-            words = matching.normalise_command(str(rule.match.get(key, "")))
-            if words and words[0] not in names:
-                names.append(words[0])
-    names += [n for n in ("help", "cls" if step.shell != "bash" else "clear") if n not in names]
-    return "Commands you can use here:\n" + "\n".join(f"  {n}" for n in names)
+    """Return the shell's own help text (independent of the scenario)."""
+    return SHELL_HELP.get(step.shell, SHELL_HELP["cmd"])
 
 
 def _writeup_checks(step: Step, inp: matching.MatchInput) -> tuple[tuple[str, ...],

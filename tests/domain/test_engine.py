@@ -111,8 +111,9 @@ def test_terminal_commands_builtins_and_unknown(mini: Scenario) -> None:
                                 "cls", "frobnicate --now"])
     outputs = [e for e in events if e.type == "machine"]
     assert outputs[0].text.startswith("DNS Servers")
-    assert "ipconfig" in outputs[1].text and "nslookup" in outputs[1].text
-    assert "10.20" not in outputs[1].text
+    # the shell's own help, not the scenario's known commands (that would be an answer key)
+    assert outputs[1].text.startswith("For more information on a specific command")
+    assert "nslookup" not in outputs[1].text and "ipconfig" not in outputs[1].text
     assert outputs[2].data == {"clear": True}
     assert outputs[3].text == "'frobnicate --now' is not recognized as an internal or " \
         "external command."
@@ -388,3 +389,13 @@ def test_rule_with_several_phrase_lists_counts_once(mini: Scenario) -> None:
     candidate = events[1]
     assert "cue:stuffing" not in candidate.tags
     assert candidate.data["rule"] == "callback"
+
+
+@pytest.mark.parametrize(("shell", "start"), [("cmd", "For more information"),
+                                              ("powershell", "TOPIC"), ("bash", "GNU bash")])
+def test_builtin_help_is_the_shells_own(shell: str, start: str) -> None:
+    from simulator.domain import engine_steps
+    from simulator.domain.model import Step
+
+    step = Step(id="t", kind="terminal", title="T", prompt="", shell=shell)
+    assert engine_steps._help_text(step).startswith(start)
