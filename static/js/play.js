@@ -36,6 +36,9 @@
     if (!pane) { return; }
     var empty = pane.querySelector(".log-empty");
     if (empty) { empty.parentNode.removeChild(empty); }
+    if (stepKind === "terminal" && ev.type === "candidate" && /^\s*(cls|clear)\s*$/i.test(ev.text)) {
+      while (pane.firstChild) { pane.removeChild(pane.firstChild); }  // the transcript keeps it
+    }
     var li = document.createElement("li");
     li.className = "ev ev-" + ev.type + " actor-" + ev.actor;
     if (stepKind === "terminal" && (ev.type === "machine" || ev.type === "candidate")) {
